@@ -1,0 +1,32 @@
+# The two commands: `make demo` (the main job) and `make test`. Both set up first.
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup test lint typecheck demo neo4j-start neo4j-stop clean
+
+setup:
+	@bash scripts/setup.sh
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+demo: setup
+	$(BIN)/riskgraph demo
+
+neo4j-start: setup
+	$(BIN)/riskgraph neo4j start
+
+neo4j-stop:
+	$(BIN)/riskgraph neo4j stop
+
+clean:
+	-$(BIN)/riskgraph neo4j stop
+	rm -rf var graph/neo4j-local/target .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,155 @@
+"""The one module that touches the official `neo4j` driver.
+
+Everything else in riskgraph builds `(cypher, params)` pairs and hands them to a
+`GraphStore`. Queries are always parameterized; the driver's managed transactions retry
+transient failures (leader switch, deadlock, dropped connection) with backoff, and every
+other driver error is translated into one of graph/'s own errors with a message that says
+what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, LiteralString, cast
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import GraphAuthError, GraphError, GraphQueryError, GraphUnavailableError
+
+log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Neo4jConnection:
+    """Where and how to reach Neo4j."""
+
+    uri: str  # bolt:// or neo4j:// (cluster routing) URI
+    user: str
+    password: str
+    database: str = "neo4j"
+    max_retry_seconds: float = 30.0  # budget for retrying transient errors per transaction
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What `CALL dbms.components()` reports."""
+
+    name: str
+    version: str
+    edition: str
+
+
+class GraphStore:
+    """A thin, typed wrapper around one driver instance.
+
+    Use as a context manager, or call `close()`. Reads and writes go through managed
+    transactions so the driver retries what is retryable and nothing else.
+    """
+
+    def __init__(self, conn: Neo4jConnection) -> None:
+        self._conn = conn
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                conn.uri,
+                auth=(conn.user, conn.password),
+                max_transaction_retry_time=conn.max_retry_seconds,
+                connection_acquisition_timeout=30.0,
+            )
+        except (ValueError, neo4j_errors.ConfigurationError) as e:
+            raise GraphError(f"invalid Neo4j URI {conn.uri!r}: {e}") from e
+
+    @property
+    def uri(self) -> str:
+        return self._conn.uri
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def verify(self) -> ServerInfo:
+        """Connect, authenticate and report the server version, or raise a clear error."""
+        rows = self.read("CALL dbms.components() YIELD name, versions, edition "
+                         "RETURN name, versions[0] AS version, edition")
+        if not rows:
+            raise GraphError(f"Neo4j at {self.uri} did not report its version")
+        r = rows[0]
+        return ServerInfo(name=str(r["name"]), version=str(r["version"]), edition=str(r["edition"]))
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a read query and return all records as dicts."""
+        with self._translated(cypher), self._session() as s:
+            return s.execute_read(_collect, cypher, dict(params or {}))
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a write query in one transaction and return its records as dicts."""
+        with self._translated(cypher), self._session() as s:
+            return s.execute_write(_collect, cypher, dict(params or {}))
+
+    def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = 5000,
+                      extra: Mapping[str, Any] | None = None) -> int:
+        """Run `cypher` once per batch with `$rows` bound to the batch; returns rows written.
+
+        Each batch is its own transaction: an interrupted load leaves whole batches only,
+        and idempotent `MERGE` statements make a re-run converge on the same state.
+        """
+        total = 0
+        for batch in _chunks(rows, batch_size):
+            self.write(cypher, {**(extra or {}), "rows": batch})
+            total += len(batch)
+        return total
+
+    def run_schema(self, statements: Sequence[str]) -> None:
+        """Run schema statements (constraints, indexes) each in its own auto-commit transaction."""
+        for stmt in statements:
+            with self._translated(stmt), self._session() as s:
+                s.run(cast(LiteralString, stmt)).consume()
+
+    @contextmanager
+    def _session(self) -> Iterator[neo4j.Session]:
+        with self._driver.session(database=self._conn.database) as s:
+            yield s
+
+    @contextmanager
+    def _translated(self, cypher: str) -> Iterator[None]:
+        try:
+            yield
+        except neo4j_errors.AuthError as e:
+            raise GraphAuthError(
+                f"Neo4j at {self.uri} rejected user {self._conn.user!r}: check NEO4J_USER / NEO4J_PASSWORD "
+                "(the local server keeps its password in var/neo4j/password)") from e
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            raise GraphUnavailableError(
+                f"cannot reach Neo4j at {self.uri}: start the local one with `riskgraph neo4j start`, "
+                f"or point NEO4J_URI at a running server ({type(e).__name__}: {e})") from e
+        except neo4j_errors.Neo4jError as e:
+            first_line = cypher.strip().splitlines()[0] if cypher.strip() else ""
+            raise GraphQueryError(f"Neo4j rejected a query ({e.code}): {e.message} [query: {first_line[:80]}]") from e
+        except neo4j_errors.DriverError as e:
+            raise GraphError(f"Neo4j driver error talking to {self.uri}: {e}") from e
+
+
+def _collect(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> list[Row]:
+    result = tx.run(cast(LiteralString, cypher), params)
+    return [r.data() for r in result]
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,49 @@
+"""The `riskgraph` command line: parses settings once and hands them to each command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from ingest.errors import RiskgraphError
+from riskgraph.commands import demo, neo4j
+from riskgraph.offline import configure_offline
+from riskgraph.settings import load_settings
+
+app = typer.Typer(help="riskgraph: find collusive fraud rings in calls, parcel photos, clicks and orders.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(neo4j.app, name="neo4j")
+app.command()(demo.demo)
+
+err = Console(stderr=True)
+
+
+@app.callback()
+def main(ctx: typer.Context,
+         config: Path | None = typer.Option(None, "--config", help="TOML settings file (default ./riskgraph.toml)"),
+         verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+                        handlers=[RichHandler(console=err, show_path=False)])
+    for noisy in ("neo4j", "urllib3", "ultralytics", "numba"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = load_settings(config_file=config)
+    configure_offline(settings.var_dir)
+    ctx.obj = settings
+
+
+def run() -> None:
+    """Entry point: RiskgraphError becomes one line on stderr and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except RiskgraphError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        sys.exit(130)

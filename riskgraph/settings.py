@@ -1,0 +1,95 @@
+"""One settings object, parsed once from the environment and an optional TOML file.
+
+Precedence: environment variables > TOML file (RISKGRAPH_CONFIG, default ./riskgraph.toml)
+> defaults. Nothing below riskgraph/ reads os.environ; stages get what they need from here.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import RiskgraphError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path = ROOT / "var"  # everything riskgraph writes by default (server data, caches, runs)
+    # Neo4j: an external server when neo4j_uri is set, else the local one from graph/neo4j-local.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    neo4j_port: int = 7687
+    neo4j_data_dir: Path | None = None  # default: var_dir / "neo4j"
+    neo4j_heap_mb: int = 1024
+    neo4j_pagecache_mb: int = 512
+    java: str = "java"
+    extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
+
+    @property
+    def external_neo4j(self) -> bool:
+        return self.neo4j_uri is not None
+
+    @property
+    def neo4j_home(self) -> Path:
+        return self.neo4j_data_dir or self.var_dir / "neo4j"
+
+
+# environment variable -> Settings field
+_ENV = {
+    "RISKGRAPH_VAR_DIR": "var_dir",
+    "NEO4J_URI": "neo4j_uri",
+    "NEO4J_USER": "neo4j_user",
+    "NEO4J_PASSWORD": "neo4j_password",
+    "NEO4J_DATABASE": "neo4j_database",
+    "NEO4J_PORT": "neo4j_port",
+    "NEO4J_DATA_DIR": "neo4j_data_dir",
+    "NEO4J_HEAP_MB": "neo4j_heap_mb",
+    "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
+    "RISKGRAPH_JAVA": "java",
+}
+
+
+def load_settings(env: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Build Settings from TOML then environment; a bad value raises a RiskgraphError naming it."""
+    env = os.environ if env is None else env
+    path = config_file or Path(env.get("RISKGRAPH_CONFIG", "riskgraph.toml"))
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise RiskgraphError(f"config file {path} is not valid TOML: {e}") from e
+        for key, value in data.items():
+            (extra if isinstance(value, dict) else values)[key] = value
+    for var, name in _ENV.items():
+        if env.get(var):
+            values[name] = env[var]
+    return _coerce(values, extra)
+
+
+def _coerce(values: dict[str, Any], extra: dict[str, Any]) -> Settings:
+    types = {f.name: f.type for f in fields(Settings)}
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name not in types:
+            raise RiskgraphError(f"unknown setting {name!r}; known: {', '.join(sorted(types))}")
+        kind = str(types[name])
+        try:
+            if "int" in kind:
+                out[name] = int(raw)
+            elif "Path" in kind:
+                out[name] = Path(raw).expanduser()
+            else:
+                out[name] = str(raw)
+        except ValueError as e:
+            raise RiskgraphError(f"setting {name} has an invalid value {raw!r}: {e}") from e
+    return Settings(**out, extra=extra)

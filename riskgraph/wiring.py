@@ -1,0 +1,27 @@
+"""Build the outside-system adapters from Settings: the composition root's factory."""
+
+from __future__ import annotations
+
+from graph.local_server import LocalNeo4jConfig, read_or_create_password
+from graph.local_server import start as start_local
+from graph.store import GraphStore, Neo4jConnection
+from riskgraph.settings import Settings
+
+
+def local_neo4j_config(settings: Settings) -> LocalNeo4jConfig:
+    return LocalNeo4jConfig(home=settings.neo4j_home, port=settings.neo4j_port,
+                            heap_mb=settings.neo4j_heap_mb, pagecache_mb=settings.neo4j_pagecache_mb,
+                            password=settings.neo4j_password, java=settings.java)
+
+
+def open_store(settings: Settings, start_if_needed: bool = True) -> GraphStore:
+    """A GraphStore on NEO4J_URI if set, else on the local server (started if it is down)."""
+    if settings.neo4j_uri:
+        return GraphStore(Neo4jConnection(settings.neo4j_uri, settings.neo4j_user,
+                                          settings.neo4j_password or "", settings.neo4j_database))
+    cfg = local_neo4j_config(settings)
+    if start_if_needed:
+        start_local(cfg)
+    else:
+        cfg.home.mkdir(parents=True, exist_ok=True)
+    return GraphStore(Neo4jConnection(cfg.uri, "neo4j", read_or_create_password(cfg), settings.neo4j_database))

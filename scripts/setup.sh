@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: installs only what is missing.
+#   - Debian packages (Tesseract + Chinese, ffmpeg, espeak-ng, CJK fonts, a JDK 17 and Maven)
+#   - a virtual environment .venv with the exact versions in requirements/lock.txt
+#   - the Maven build of the local Neo4j launcher (graph/neo4j-local)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# 1. Debian packages
+APT_PKGS=(tesseract-ocr tesseract-ocr-chi-sim ffmpeg espeak-ng fonts-noto-cjk fonts-dejavu-core sox)
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ]; then APT_PKGS+=(openjdk-17-jdk-headless); fi
+command -v mvn >/dev/null || APT_PKGS+=(maven)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. Python 3.11 virtual environment from the lock file
+PY311=$(command -v python3.11 || true)
+[ -n "$PY311" ] || { echo "setup: python3.11 not found on PATH" >&2; exit 1; }
+command -v uv >/dev/null || "$PY311" -m pip install -q "uv==0.13.9"
+UV=$(command -v uv || echo "$PY311 -m uv")
+LOCK_SUM=$(sha256sum requirements/lock.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.lock-sum 2>/dev/null)" != "$LOCK_SUM" ]; then
+  say "python environment (.venv) from requirements/lock.txt"
+  [ -x .venv/bin/python ] || $UV venv -q --python "$PY311" .venv
+  $UV pip sync -q --python .venv/bin/python requirements/lock.txt
+  $UV pip install -q --python .venv/bin/python --no-deps -e .
+  echo "$LOCK_SUM" > .venv/.lock-sum
+fi
+
+# 3. The Neo4j launcher (Maven Central artifacts, Neo4j 5.26 LTS Community)
+JAR=graph/neo4j-local/target/neo4j-local.jar
+if [ ! -f "$JAR" ] || [ -n "$(find graph/neo4j-local/pom.xml graph/neo4j-local/src -newer "$JAR" 2>/dev/null)" ]; then
+  say "building the Neo4j launcher (mvn package)"
+  (cd graph/neo4j-local && mvn -q -B -Dstyle.color=never package -DskipTests)
+fi
+say "ready"
