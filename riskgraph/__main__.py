@@ -1,0 +1,5 @@
+"""`python -m riskgraph` is the `riskgraph` command."""
+
+from riskgraph.cli import run
+
+run()
