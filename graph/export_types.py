@@ -57,8 +57,8 @@ class GraphExport:
         manifest: dict[str, object] = {"window": list(self.window), "nodes": {}, "edges": []}
         for name, t in self.nodes.items():
             arrays[f"n.{name}.x"] = t.features
-        arrays["account_labels"] = self.account_labels
             manifest["nodes"][name] = {"ids": list(t.ids), "feature_names": list(t.feature_names)}  # type: ignore[index]
+        arrays["account_labels"] = self.account_labels
         for i, e in enumerate(self.edges):
             arrays[f"e.{i}.src"], arrays[f"e.{i}.dst"], arrays[f"e.{i}.w"] = e.src, e.dst, e.weight
             manifest["edges"].append(list(e.key))  # type: ignore[attr-defined]
