@@ -78,4 +78,4 @@ class GraphExport:
             edges = tuple(EdgeTable(s, r, d, z[f"e.{i}.src"], z[f"e.{i}.dst"], z[f"e.{i}.w"])
                           for i, (s, r, d) in enumerate(manifest["edges"]))
             labels = z["account_labels"]
-        return GraphExport(nodes, edges, tuple(manifest["window"]), labels)  # type: ignore[arg-type]
+        return GraphExport(nodes, edges, tuple(manifest["window"]), labels)
