@@ -60,6 +60,7 @@ class GraphStore:
                 auth=(conn.user, conn.password),
                 max_transaction_retry_time=conn.max_retry_seconds,
                 connection_acquisition_timeout=30.0,
+                notifications_min_severity="OFF",  # planner hints (e.g. an unused rel type) are not errors
             )
         except (ValueError, neo4j_errors.ConfigurationError) as e:
             raise GraphError(f"invalid Neo4j URI {conn.uri!r}: {e}") from e
