@@ -21,7 +21,7 @@ app = typer.Typer(help="The Neo4j risk graph: load a day, show counts.", no_args
 console = Console()
 
 
-def load_work_dir(store: GraphStore, work_dir: Path, date: str) -> LoadReport:
+def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int) -> LoadReport:
     """Load with a progress display (used by this command and by the nightly pipeline)."""
     steps = load_plan(work_dir)
     with Progress(TextColumn("[bold]graph load[/bold] {task.description}"), BarColumn(),
@@ -31,7 +31,7 @@ def load_work_dir(store: GraphStore, work_dir: Path, date: str) -> LoadReport:
         def progress(step: str, rows: int) -> None:
             bar.update(task, description=step, completed=rows)
 
-        return load(store, steps, build_id_for(date), date, progress)
+        return load(store, steps, build_id_for(date), date, progress, batch_size)
 
 
 @app.command("load")
@@ -41,8 +41,9 @@ def load_cmd(ctx: typer.Context,
     """Merge one day's Parquet outputs into the graph (idempotent; resumes an interrupted load)."""
     if not work_dir.is_dir():
         raise typer.BadParameter(f"{work_dir} is not a folder")
-    with open_store(settings_from(ctx)) as store:
-        report = load_work_dir(store, work_dir, date)
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        report = load_work_dir(store, work_dir, date, settings.graph_batch_size)
     console.print(f"loaded {report.build_id}: {sum(report.rows_written.values()):,} rows in "
                   f"{len(report.steps_run)} steps ({len(report.steps_skipped)} already done)")
 

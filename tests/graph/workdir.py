@@ -56,3 +56,31 @@ def write_day(work: Path, date: str, suffix: str = "") -> None:
                                   for a in ("A1", "A2")])
     _write(work, "similar_pairs", [{"account_a": "A1", "account_b": "A2", "jaccard": 0.9, "timing_sim": 0.95,
                                     "shared_devices": 1, "shared_ips": 1, "weight": 0.8}])
+
+
+def write_synthetic_day(work: Path, n_accounts: int, n_orders: int, seed: int = 7, date: str = "2026-11-27") -> None:
+    """A bigger random day in the same format (for interruption tests and the load benchmark)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    accounts = [f"U{i:08d}" for i in range(n_accounts)]
+    ts = _ts(f"{date}T10:00:00+08:00")
+    _write(work, "accounts", [
+        {"account_id": a, "created_at": ts, "phone": f"+86138{i:08d}", "phone_raw": f"138{i:08d}",
+         "register_ip": f"10.{i % 250}.{(i // 250) % 250}.1", "register_device": f"dev-{i // 3}"}
+        for i, a in enumerate(accounts)])
+    buyers = rng.integers(0, n_accounts, n_orders)
+    sellers = rng.integers(0, n_accounts, n_orders)
+    streets = rng.integers(1, 2000, n_orders)
+    orders = [{"order_id": f"{3000000000 + i}", "buyer_id": accounts[b], "seller_id": accounts[s],
+               "amount": float(rng.integers(1, 500)), "coupon_id": None if i % 4 else f"CP{i % 7}",
+               "ship_address": f"{st} Oak St, Springfield, 62704", "address_key": f"en|{st} oak st||springfield|62704",
+               "ship_phone": f"+86138{b:08d}", "ship_phone_raw": f"138{b:08d}", "device_id": f"dev-{b // 3}",
+               "ip": f"10.{b % 250}.{(b // 250) % 250}.1", "created_at": ts}
+              for i, (b, s, st) in enumerate(zip(buyers.tolist(), sellers.tolist(), streets.tolist(), strict=True))]
+    _write(work, "orders", orders)
+    flows = sorted({(o["buyer_id"], o["seller_id"]) for o in orders})
+    _write(work, "flows", [{"src_account": a, "dst_account": b} for a, b in flows])
+    pairs = sorted({tuple(sorted(p)) for p in rng.integers(0, n_accounts, (n_accounts // 2, 2)).tolist() if p[0] != p[1]})
+    _write(work, "similar_pairs", [{"account_a": accounts[a], "account_b": accounts[b], "jaccard": 0.8, "timing_sim": 0.9,
+                                    "shared_devices": 0, "shared_ips": 0, "weight": 0.5} for a, b in pairs])
