@@ -247,7 +247,7 @@ def render_parcel_photo(text: LabelText, rng: np.random.Generator, difficulty: s
                                  flags=cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT)
     mask = cv2.warpPerspective(np.ones((lh, lw), np.float32), homography, size, flags=cv2.INTER_LINEAR)
     shadow = cv2.GaussianBlur(mask, (0, 0), sigmaX=6)
-    shift = np.float32([[1, 0, rng.uniform(2, 7)], [0, 1, rng.uniform(2, 7)]])
+    shift = np.array([[1, 0, rng.uniform(2, 7)], [0, 1, rng.uniform(2, 7)]], dtype=np.float32)
     shadow = cv2.warpAffine(shadow, shift, size)
     photo *= (1 - 0.35 * shadow)[..., None]
     photo = photo * (1 - mask[..., None]) + warped * mask[..., None]
