@@ -38,8 +38,8 @@ def build_world(cfg: SimConfig) -> BuiltWorld:
                                                    for m in r.members], dtype=np.int64), reseller_heads]),
                          sellers["idx"].to_numpy())
     if len(extra):
-        names = accounts["name"].to_numpy()[extra]
-        shop = pl.DataFrame({"idx": extra, "shop_name": np.char.add(names.astype(str), "Shop"),
+        shop_names = make_sellers(accounts[extra].with_columns(idx=pl.Series(extra)), rng, share=1.0)["shop_name"]
+        shop = pl.DataFrame({"idx": extra, "shop_name": shop_names,
                              "weight": np.full(len(extra), sellers["weight"].min() or 1e-6),
                              "price": np.round(np.exp(rng.normal(4.0, 0.9, len(extra))), 2)})
         sellers = pl.concat([sellers, shop]).sort("idx")

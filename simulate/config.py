@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from simulate.errors import SimulateError
+
 DIFFICULTIES = ("easy", "default", "hard")
 
 
@@ -25,9 +27,9 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:
-            raise ValueError(f"difficulty must be one of {DIFFICULTIES}, got {self.difficulty!r}")
+            raise SimulateError(f"difficulty must be one of {DIFFICULTIES}, got {self.difficulty!r}")
         if self.accounts < 100:
-            raise ValueError("accounts must be at least 100 (rings and look-alikes need room)")
+            raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
         for name in ("media_fraction", "label_fraction", "legit_label_fraction", "label_noise"):
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be within [0, 1]")
+                raise SimulateError(f"{name} must be within [0, 1]")

@@ -88,7 +88,7 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     rd = ring_day(built.rings, acc, sellers, alive, rng, start, orders.height)
     r_orders, r_returns, r_calls, r_sessions = rd.frames()
     orders = pl.concat([orders, r_orders])
-    ids = acc["account_id"].to_numpy()
+    ids = acc["account_id"].to_numpy().astype(str)
     order_ids = day_ids("", cfg.date, rng, orders.height, 10)
     orders = orders.with_columns(order_id=pl.Series(order_ids[orders["okey"].to_numpy()]),
                                  account_id=pl.Series(ids[orders["buyer"].to_numpy()]),

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from simulate.errors import SimulateError
 from simulate.vocab import US_AREA_CODES
 
 TZ_NAME = "Asia/Shanghai"  # the platform's clock; every timestamp is written with +08:00
@@ -39,7 +40,9 @@ def day_ids(prefix: str, date: dt.date, rng: np.random.Generator, n: int, digits
     """Ids unique across days: 4 digits of day number, then distinct random digits."""
     tail = digits - 4
     if n > 10**tail:
-        raise ValueError(f"too many ids for one day ({n} > {10**tail}); lower --accounts")
+        raise SimulateError(f"too many ids for one day ({n} > {10**tail}); lower --accounts")
+    if n == 0:
+        return np.array([], dtype=str)
     nums = rng.choice(10**tail, size=n, replace=False)
     body = np.char.zfill(nums.astype(str), tail)
     return np.char.add(f"{prefix}{day_number(date):04d}", body)

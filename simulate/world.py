@@ -95,10 +95,10 @@ def make_accounts(n: int, rng: np.random.Generator) -> pl.DataFrame:
     )
 
 
-def make_sellers(accounts: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """Shops: a few percent of accounts, with Zipf-like popularity and a price level."""
+def make_sellers(accounts: pl.DataFrame, rng: np.random.Generator, share: float = SELLER_SHARE) -> pl.DataFrame:
+    """Shops: `share` of the accounts, with Zipf-like popularity and a price level."""
     n = accounts.height
-    k = max(10, int(n * SELLER_SHARE))
+    k = min(n, max(10, int(n * share)))
     idx = np.sort(rng.choice(n, size=k, replace=False))
     weight = 1.0 / (1 + rng.permutation(k)) ** 0.9
     rows = accounts[idx]
@@ -107,7 +107,7 @@ def make_sellers(accounts: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
                      np.array(SHOP_WORDS_EN)[rng.integers(len(SHOP_WORDS_EN), size=k)])
     shop = np.where(is_zh, np.char.add(rows["name"].to_numpy().astype(str), words),
                     np.char.add(np.char.add(rows["name"].to_numpy().astype(str), " "), words))
-    return pl.DataFrame({"idx": idx, "shop_name": shop, "weight": weight / weight.sum(),
+    return pl.DataFrame({"idx": rows["idx"], "shop_name": shop, "weight": weight / weight.sum(),
                          "price": np.round(np.exp(rng.normal(4.0, 0.9, k)), 2)})
 
 

@@ -66,7 +66,7 @@ def write_inputs(day: Day, built: BuiltWorld, day_dir: Path, rng: np.random.Gene
     for old in clicks_dir.glob("part-*.jsonl"):
         old.unlink()
     events = 0
-    ids = built.world.accounts["account_id"].to_numpy()
+    ids = built.world.accounts["account_id"].to_numpy().astype(str)
     for i, part in enumerate(click_parts(day.sessions, ids, rng)):
         atomic(clicks_dir / f"part-{i:05d}.jsonl", part.write_ndjson)
         events += part.height
