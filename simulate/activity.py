@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 
 from simulate.addresses import written_expr
-from simulate.ids import phone_digits, phone_written_expr
-from simulate.vocab import CGNAT_PREFIXES
+from simulate.ids import ips_in, phone_digits, phone_written_expr
+from simulate.vocab import CGNAT_PREFIXES, PROXY_PREFIXES
 
 # share of the day's activity per local hour (evening peak, quiet night)
 HOUR_WEIGHTS = np.array([2, 1, 1, 0.5, 0.5, 0.5, 1, 2, 3, 4, 5, 5, 6, 5, 5, 5, 5, 5, 6, 7, 8, 9, 7, 4], float)
@@ -34,9 +34,14 @@ def times_of_day(rng: np.random.Generator, n: int, day_start: int) -> np.ndarray
 
 
 def cgnat_ips(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Mobile-carrier NAT addresses: a small pool, so many strangers share each one."""
+    """Mobile-carrier NAT addresses: a small pool, so many strangers share each one.
+
+    About 3% are data-centre addresses instead (VPN users), the ranges farms rent as proxies.
+    """
     prefixes = np.array(CGNAT_PREFIXES)[rng.integers(len(CGNAT_PREFIXES), size=n)]
-    return np.char.add(np.char.add(prefixes, "."), rng.integers(1, 40, n).astype(str))
+    mobile = np.char.add(np.char.add(prefixes, "."), rng.integers(1, 40, n).astype(str))
+    vpn = ips_in(np.array(PROXY_PREFIXES)[rng.integers(len(PROXY_PREFIXES), size=n)], rng, 2)
+    return np.where(rng.random(n) < 0.03, vpn, mobile)
 
 
 def benign_orders(accounts: pl.DataFrame, sellers: pl.DataFrame, coupons: tuple[str, ...],

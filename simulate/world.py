@@ -16,6 +16,7 @@ import polars as pl
 from simulate.addresses import ADDR_COLUMNS, address_parts, canonical_expr
 from simulate.ids import TZ, hex_ids, ips_in, phone_digits, unique_numbers
 from simulate.vocab import (
+    EMULATOR_UAS,
     EN_FIRST,
     EN_ISP_PREFIXES,
     EN_LAST,
@@ -65,6 +66,7 @@ def make_accounts(n: int, rng: np.random.Generator) -> pl.DataFrame:
     has2 = rng.random(n) < 0.3
     dev2 = np.where(has2, hex_ids(rng, n), "")
     ua = np.array(MOBILE_UAS)
+    old = np.array(EMULATOR_UAS)  # old Android builds: farms fake them, but some people still own one
     frame = pl.DataFrame({
         "idx": np.arange(n, dtype=np.int64),
         "account_id": np.char.add("U", unique_numbers(rng, n, 8).astype(str)),
@@ -74,7 +76,7 @@ def make_accounts(n: int, rng: np.random.Generator) -> pl.DataFrame:
         "phone_style": rng.integers(0, 4, n),
         "created": created,
         "device1": hex_ids(rng, n),
-        "ua1": ua[rng.integers(len(ua), size=n)],
+        "ua1": np.where(rng.random(n) < 0.01, old[rng.integers(len(old), size=n)], ua[rng.integers(len(ua), size=n)]),
         "device2": dev2,
         "ua2": np.where(has2, ua[rng.integers(len(ua), size=n)], ""),
         "home_ip": home_ip,
