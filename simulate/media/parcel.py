@@ -111,6 +111,22 @@ def _barcode(draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, rng: np.
         cx += bar + gap
 
 
+def _block(d: ImageDraw.ImageDraw, x: int, y: int, heading: tuple[str, ImageFont.FreeTypeFont, int], first: str,
+           lines: list[str], font: ImageFont.FreeTypeFont, step: int) -> tuple[int, int, float]:
+    """A heading, a name/phone line, then address lines; returns (next y, address top, widest line)."""
+    ink = (20, 20, 20)
+    d.text((x, y), heading[0], font=heading[1], fill=ink)
+    y += heading[2]
+    d.text((x, y), first, font=font, fill=ink)
+    y += step
+    top, widest = y, 0.0
+    for line in lines:
+        d.text((x, y), line, font=font, fill=ink)
+        widest = max(widest, font.getlength(line))
+        y += step
+    return y, top, widest
+
+
 def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
     """Draw the flat label; return it (RGB) and the recipient address box in label pixels."""
     lang = text.language
@@ -149,28 +165,13 @@ def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image
     d.line([margin, y, LABEL_WIDTH - margin, y], fill=(80, 80, 80), width=2)
     y += 14
 
-    d.text((margin, y), to_h, font=f_head, fill=ink)
-    y += 34
-    d.text((margin, y), f"{text.recipient_name}  {text.recipient_phone}", font=f_big, fill=ink)
-    y += line_big
-    top = y
-    widest = 0.0
-    for line in rcpt_lines:
-        d.text((margin, y), line, font=f_big, fill=ink)
-        widest = max(widest, f_big.getlength(line))
-        y += line_big
+    y, top, widest = _block(d, margin, y, (to_h, f_head, 34), f"{text.recipient_name}  {text.recipient_phone}",
+                            rcpt_lines, f_big, line_big)
     addr_box = Box("address_block", margin - 4, top - 4, margin + widest + 4, y - (line_big - big) + 6)
-    y += 0
     d.line([margin, y, LABEL_WIDTH - margin, y], fill=(80, 80, 80), width=2)
     y += 14
-
-    d.text((margin, y), from_h, font=f_head, fill=ink)
-    y += 30
-    d.text((margin, y), f"{text.sender_name}  {text.sender_phone}", font=f_small, fill=ink)
-    y += line_small
-    for line in send_lines:
-        d.text((margin, y), line, font=f_small, fill=ink)
-        y += line_small
+    _block(d, margin, y, (from_h, f_head, 30), f"{text.sender_name}  {text.sender_phone}", send_lines,
+           f_small, line_small)
     return img, addr_box
 
 
