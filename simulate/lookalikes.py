@@ -1,6 +1,7 @@
 """Benign look-alikes: honest groups that share what fraud rings share.
 
-- family: 2-5 accounts, one home address, one home IP, one shared family device.
+- family: 2-5 accounts, one home address, one home IP, one shared family device (on which
+  half of the members also registered).
 - campus_nat: a dormitory or office behind one NAT IP (tens to hundreds of accounts), same
   building with different rooms.
 - parcel_locker: many accounts shipping to one locker address.
@@ -23,7 +24,7 @@ LOOKALIKE_KINDS = ("family", "campus_nat", "parcel_locker", "power_shopper", "re
 
 def _sizes(kind: str, n: int, rng: np.random.Generator) -> list[int]:
     if kind == "family":
-        return [int(s) for s in rng.integers(2, 6, max(2, n // 100))]
+        return [int(s) for s in rng.integers(2, 6, max(2, n // 50))]
     if kind == "campus_nat":
         return [int(np.clip(n * 0.03, 15, 400))] * int(np.clip(n // 20000, 1, 50))
     if kind == "parcel_locker":
@@ -37,9 +38,9 @@ def plant_lookalikes(accounts: pl.DataFrame, rng: np.random.Generator) -> tuple[
     """Returns (accounts with the groups planted, lookalikes table, indices of reseller heads)."""
     n = accounts.height
     cols = {c: accounts[c].to_numpy().copy() for c in
-            ("home_ip", "register_ip", "device2", "ua2", "ua1", "device1", "persona", "order_rate", "return_rate",
+            ("home_ip", "register_ip", "register_device", "device2", "ua2", "ua1", "device1", "persona", "order_rate", "return_rate",
              "ship_override", "a_lang", "a_prov", "a_city", "a_dist", "a_street", "a_num", "a_unit", "a_post")}
-    for c in ("home_ip", "register_ip", "device2", "ua2", "persona", "ship_override", "a_unit", "a_street",
+    for c in ("home_ip", "register_ip", "register_device", "device2", "ua2", "persona", "ship_override", "a_unit", "a_street",
               "a_num", "a_prov", "a_city", "a_dist", "a_post", "a_lang"):
         cols[c] = cols[c].astype(object)
     order = rng.permutation(n)
@@ -79,6 +80,8 @@ def _apply(kind: str, m: np.ndarray, c: dict[str, np.ndarray], rng: np.random.Ge
             c[col][m] = c[col][head]
         c["device2"][m[1:]] = c["device1"][head]  # the family tablet
         c["ua2"][m[1:]] = c["ua1"][head]
+        on_tablet = m[1:][rng.random(len(m) - 1) < 0.5]  # kids and grandparents sign up on it
+        c["register_device"][on_tablet] = c["device1"][head]
     elif kind == "campus_nat":
         nat = f"{rng.integers(1, 223)}.{rng.integers(0, 255)}.{rng.integers(0, 255)}.{rng.integers(1, 255)}"
         c["home_ip"][m] = nat
@@ -108,3 +111,4 @@ def _apply(kind: str, m: np.ndarray, c: dict[str, np.ndarray], rng: np.random.Ge
         c["ship_override"][m] = addr.canonical()
         c["device2"][m] = c["device1"][head]
         c["ua2"][m] = c["ua1"][head]
+        c["register_device"][m] = c["device1"][head]  # accounts opened on the shop's phone

@@ -112,19 +112,23 @@ def _barcode(draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, rng: np.
 
 
 def _block(d: ImageDraw.ImageDraw, x: int, y: int, heading: tuple[str, ImageFont.FreeTypeFont, int], first: str,
-           lines: list[str], font: ImageFont.FreeTypeFont, step: int) -> tuple[int, int, float]:
-    """A heading, a name/phone line, then address lines; returns (next y, address top, widest line)."""
+           lines: list[str], font: ImageFont.FreeTypeFont, step: int) -> tuple[int, tuple[float, float, float, float]]:
+    """A heading, a name/phone line, then address lines.
+
+    Returns the y below the block and the inked bounds (x0, y0, x1, y1) of the address lines.
+    """
     ink = (20, 20, 20)
     d.text((x, y), heading[0], font=heading[1], fill=ink)
     y += heading[2]
     d.text((x, y), first, font=font, fill=ink)
     y += step
-    top, widest = y, 0.0
+    bounds = [float("inf"), float("inf"), float("-inf"), float("-inf")]
     for line in lines:
         d.text((x, y), line, font=font, fill=ink)
-        widest = max(widest, font.getlength(line))
+        box = d.textbbox((x, y), line, font=font)
+        bounds = [min(bounds[0], box[0]), min(bounds[1], box[1]), max(bounds[2], box[2]), max(bounds[3], box[3])]
         y += step
-    return y, top, widest
+    return y + 6, (bounds[0], bounds[1], bounds[2], bounds[3])
 
 
 def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
@@ -146,8 +150,8 @@ def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image
     line_big = int(big * 1.35)
     line_small = int(small * 1.35)
     height = (margin + 40 + 90 + 34 + 14  # title, barcode, tracking number, rule
-              + 34 + line_big * (1 + len(rcpt_lines)) + 14  # recipient block, rule
-              + 30 + line_small * (1 + len(send_lines)) + margin)
+              + 34 + line_big * (1 + len(rcpt_lines)) + 20  # recipient block, rule
+              + 30 + line_small * (1 + len(send_lines)) + 6 + margin)
     shade = int(rng.integers(236, 256))
     paper = (shade, shade, max(220, shade - int(rng.integers(0, 12))))
     img = Image.new("RGB", (LABEL_WIDTH, height), paper)
@@ -165,9 +169,9 @@ def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image
     d.line([margin, y, LABEL_WIDTH - margin, y], fill=(80, 80, 80), width=2)
     y += 14
 
-    y, top, widest = _block(d, margin, y, (to_h, f_head, 34), f"{text.recipient_name}  {text.recipient_phone}",
-                            rcpt_lines, f_big, line_big)
-    addr_box = Box("address_block", margin - 4, top - 4, margin + widest + 4, y - (line_big - big) + 6)
+    y, (ax0, ay0, ax1, ay1) = _block(d, margin, y, (to_h, f_head, 34),
+                                     f"{text.recipient_name}  {text.recipient_phone}", rcpt_lines, f_big, line_big)
+    addr_box = Box("address_block", ax0 - 4, ay0 - 4, ax1 + 4, ay1 + 4)
     d.line([margin, y, LABEL_WIDTH - margin, y], fill=(80, 80, 80), width=2)
     y += 14
     _block(d, margin, y, (from_h, f_head, 30), f"{text.sender_name}  {text.sender_phone}", send_lines,

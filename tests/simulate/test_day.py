@@ -11,7 +11,7 @@ import polars as pl
 from PIL import Image
 
 from ingest.normalize import address_key, normalize_phone
-from simulate import DaySummary
+from simulate import DaySummary, simulate_day
 from simulate.build import build_world
 from simulate.lookalikes import LOOKALIKE_KINDS
 from simulate.rings import BIG_LOOP
@@ -48,10 +48,20 @@ def test_contract_columns_and_ids(small_day: DaySummary) -> None:
 
 
 def test_brushing_rings_are_closed_cycles(small_day: DaySummary) -> None:
-    orders = _csv(small_day.day_dir / "orders.csv")
-    rings = _csv(small_day.truth_dir / "rings.csv")
+    _assert_cycles(small_day)
     evidence = [e for e in _jsonl(small_day.truth_dir / "evidence.jsonl") if e["kind"] == "brushing_loop"]
-    assert evidence and any(len(e["members"]) == BIG_LOOP for e in evidence)  # type: ignore[arg-type]
+    assert any(len(e["members"]) == BIG_LOOP for e in evidence)  # type: ignore[arg-type]
+
+
+def test_brushing_rings_are_closed_cycles_at_hard_too(tmp_path: Path) -> None:
+    _assert_cycles(simulate_day(small_config(difficulty="hard", media_fraction=0.0), tmp_path))
+
+
+def _assert_cycles(day: DaySummary) -> None:
+    orders = _csv(day.day_dir / "orders.csv")
+    rings = _csv(day.truth_dir / "rings.csv")
+    evidence = [e for e in _jsonl(day.truth_dir / "evidence.jsonl") if e["kind"] == "brushing_loop"]
+    assert evidence
     for e in evidence:
         loop = orders.filter(pl.col("order_id").is_in(e["loop_order_ids"]))  # type: ignore[arg-type]
         assert loop.height == len(e["loop_order_ids"])  # type: ignore[arg-type]
