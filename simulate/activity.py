@@ -19,6 +19,7 @@ HOUR_WEIGHTS = np.array([2, 1, 1, 0.5, 0.5, 0.5, 1, 2, 3, 4, 5, 5, 6, 5, 5, 5, 5
 RETURN_REASONS = ("size_fit", "damaged", "wrong_item", "not_as_described", "changed_mind", "empty_parcel")
 RETURN_REASON_P = (0.3, 0.2, 0.15, 0.2, 0.12, 0.03)
 COUPON_SHARE = 0.15
+SECOND_DEVICE_SHARE = 0.5  # activity on an account's second device (for families: the shared tablet)
 CALL_SHARE = 0.10  # orders that lead to a complaint call the same day
 BROWSE_RATE = 0.2  # sessions without an order, per account per day
 
@@ -57,7 +58,7 @@ def benign_orders(accounts: pl.DataFrame, sellers: pl.DataFrame, coupons: tuple[
     price = sellers["price"].to_numpy()[pick]
     amount = np.maximum(1.0, np.round(price * np.exp(rng.normal(0, 0.5, n)), 2))
     coupon = np.where(rng.random(n) < COUPON_SHARE, np.array(coupons)[rng.integers(len(coupons), size=n)], "")
-    use2 = (rows["device2"].to_numpy() != "") & (rng.random(n) < 0.35)
+    use2 = (rows["device2"].to_numpy() != "") & (rng.random(n) < SECOND_DEVICE_SHARE)
     home = rng.random(n) < 0.65
     override = (rows["ship_override"].to_numpy() != "") & (rng.random(n) < 0.85)
     style = np.where(rng.random(n) < 0.7, 0, rng.integers(1, 4, n))

@@ -14,6 +14,7 @@ import polars as pl
 
 from simulate.activity import (
     BROWSE_RATE,
+    SECOND_DEVICE_SHARE,
     benign_calls,
     benign_orders,
     benign_returns,
@@ -131,7 +132,7 @@ def _benign_sessions(orders: pl.DataFrame, live: pl.DataFrame, rng: np.random.Ge
     k = rng.poisson(BROWSE_RATE, live.height)
     rows = live[np.repeat(np.arange(live.height), k)]
     n = rows.height
-    use2 = (rows["device2"].to_numpy() != "") & (rng.random(n) < 0.35)
+    use2 = (rows["device2"].to_numpy() != "") & (rng.random(n) < SECOND_DEVICE_SHARE)
     browse = rows.select(
         buyer=pl.col("idx"),
         device_id=pl.when(pl.Series(use2)).then(pl.col("device2")).otherwise(pl.col("device1")),
