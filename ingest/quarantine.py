@@ -27,6 +27,7 @@ MISSING_FIELD = "missing_field"
 BAD_TIMESTAMP = "bad_timestamp"
 BAD_NUMBER = "bad_number"
 NEGATIVE_AMOUNT = "negative_amount"
+NEGATIVE_DWELL = "negative_dwell"
 BAD_ID = "bad_id"
 DUPLICATE_ID = "duplicate_id"
 

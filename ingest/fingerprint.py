@@ -1,0 +1,104 @@
+"""Per-account behaviour fingerprints: timing regularity, device/IP features, path MinHash.
+
+Input is the output of `sessions.sessionize`. The MinHash covers the account's distinct path
+shingles after dropping hub shingles (steps of the app's popular default flow, see IngestConfig),
+so two accounts have a high estimated Jaccard only if they share the *unusual* parts of their paths.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import polars as pl
+from datasketch import MinHash
+
+from ingest.config import IngestConfig
+
+log = logging.getLogger(__name__)
+
+# Emulators, device farms and headless browsers announce themselves in the user agent or device id.
+EMULATOR_HINTS = (r"(?i)emulator|sdk_gphone|generic_x86|android sdk built for|goldfish|ranchu|genymotion"
+                  r"|bluestacks|noxplayer|ldplayer|memu|headlesschrome|phantomjs|selenium|webdriver")
+
+
+def _identity(value: int) -> int:
+    """Shingles are already 32-bit hashes: datasketch must not hash them again."""
+    return value
+
+
+def hub_shingles(ordered: pl.DataFrame, cfg: IngestConfig) -> tuple[pl.DataFrame, int]:
+    """(distinct (account_id, shingle) pairs without hub shingles, the hub cut-off in accounts)."""
+    pairs = ordered.select("account_id", "shingle").unique()
+    n_accounts = ordered.select(pl.col("account_id").n_unique()).item()
+    cutoff = max(cfg.hub_min_accounts, int(cfg.hub_fraction * n_accounts))
+    df = pairs.group_by("shingle").len("accounts")
+    hubs = df.filter(pl.col("accounts") > cutoff).select("shingle")
+    log.info("%d distinct shingles, %d hubs (used by > %d accounts) dropped", df.height, hubs.height, cutoff)
+    return pairs.join(hubs, on="shingle", how="anti"), cutoff
+
+
+def minhashes(kept: pl.DataFrame, cfg: IngestConfig) -> pl.DataFrame:
+    """account_id (String) -> minhash (List[UInt32], num_perm long) and n_shingles, one row per account."""
+    grouped = (kept.group_by("account_id").agg(pl.col("shingle").sort())
+               .with_columns(pl.col("account_id").cast(pl.String)).sort("account_id"))
+    template = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, hashfunc=_identity)
+    sigs = np.empty((grouped.height, cfg.num_perm), dtype=np.uint32)
+    for i, shingles in enumerate(grouped.get_column("shingle").to_list()):
+        m = MinHash(num_perm=cfg.num_perm, seed=cfg.seed, hashfunc=_identity,
+                    permutations=template.permutations, scheme="affine32")
+        m.update_batch(shingles)
+        sigs[i] = m.hashvalues
+    return pl.DataFrame({
+        "account_id": grouped.get_column("account_id"),
+        "n_shingles": grouped.get_column("shingle").list.len().cast(pl.Int64),
+        "minhash": pl.Series(sigs).cast(pl.List(pl.UInt32)) if grouped.height else pl.Series(
+            [], dtype=pl.List(pl.UInt32)),
+    })
+
+
+def _shared_counts(ordered: pl.DataFrame, col: str) -> pl.DataFrame:
+    """account_id -> the most accounts seen on one of its `col` values (device, ip)."""
+    pairs = ordered.select("account_id", col).drop_nulls().unique()
+    sizes = pairs.group_by(col).len("n")
+    return pairs.join(sizes, on=col).group_by("account_id").agg(pl.col("n").max().cast(pl.Int64))
+
+
+def _emulator_flags(ordered: pl.DataFrame) -> pl.DataFrame:
+    """account_id -> emulator (any of its user agents or device ids matches EMULATOR_HINTS)."""
+    flags = []
+    for col in ("user_agent", "device_id"):
+        values = ordered.select(pl.col(col).unique().drop_nulls())
+        hit = values.filter(pl.col(col).cast(pl.String).str.contains(EMULATOR_HINTS))
+        flags.append(ordered.select("account_id", col).join(hit, on=col, how="semi").select("account_id"))
+    return pl.concat(flags).unique().with_columns(pl.lit(True).alias("emulator"))
+
+
+def account_fingerprints(ordered: pl.DataFrame, cfg: IngestConfig) -> pl.DataFrame:
+    """FINGERPRINTS rows, one per account with at least one event, sorted by account_id."""
+    median_gap = pl.col("gap_ms").median().over("account_id")
+    regular = ((pl.col("gap_ms") - median_gap).abs() <= 0.1 * median_gap)
+    base = (ordered.with_columns(pl.when(pl.col("gap_ms").is_not_null()).then(regular).alias("_regular"))
+            .group_by("account_id")
+            .agg(pl.len().cast(pl.Int64).alias("n_events"),
+                 pl.col("session_id").n_unique().cast(pl.Int64).alias("n_sessions"),
+                 pl.col("dwell_ms").mean().alias("dwell_mean_ms"),
+                 (pl.col("dwell_ms").std() / pl.col("dwell_ms").mean()).alias("dwell_cv"),
+                 pl.col("gap_ms").mean().alias("gap_mean_ms"),
+                 (pl.col("gap_ms").std() / pl.col("gap_ms").mean()).alias("gap_cv"),
+                 pl.col("_regular").mean().alias("gap_regularity"),
+                 pl.col("device_id").drop_nulls().n_unique().cast(pl.Int64).alias("n_devices"),
+                 pl.col("ip").drop_nulls().n_unique().cast(pl.Int64).alias("n_ips"),
+                 pl.col("user_agent").drop_nulls().n_unique().cast(pl.Int64).alias("n_user_agents"),
+                 pl.col("ts").min().alias("first_seen"), pl.col("ts").max().alias("last_seen")))
+    base = (base.join(_shared_counts(ordered, "device_id").rename({"n": "max_device_accounts"}), on="account_id",
+                      how="left")
+            .join(_shared_counts(ordered, "ip").rename({"n": "max_ip_accounts"}), on="account_id", how="left")
+            .join(_emulator_flags(ordered), on="account_id", how="left")
+            .with_columns(pl.col("emulator").fill_null(False), pl.col("account_id").cast(pl.String)))
+    kept, _ = hub_shingles(ordered, cfg)
+    sigs = minhashes(kept, cfg)
+    return (base.join(sigs, on="account_id", how="left")
+            .with_columns(pl.col("n_shingles").fill_null(0),
+                          pl.col("minhash").fill_null(pl.lit([], dtype=pl.List(pl.UInt32))))
+            .sort("account_id"))

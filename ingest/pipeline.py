@@ -1,0 +1,125 @@
+"""The two ingest stages as functions from a day folder to Parquet files under a work folder.
+
+`ingest_orders`: accounts, orders, returns, calls metadata -> accounts, orders, returns, calls_meta, flows.
+`ingest_clicks`: clicks/*.jsonl -> sessions, fingerprints, similar_pairs.
+Both add their quarantined rows to quarantine/ingest.parquet, replacing the rows of their own
+sources from an earlier run, so re-running either stage (or both, in any order) gives the same files.
+Every file is written atomically; outputs are sorted so equal inputs give byte-equal row order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from ingest import schema
+from ingest.clicks import click_files, iter_clicks
+from ingest.config import IngestConfig
+from ingest.fingerprint import account_fingerprints
+from ingest.flows import build_flows, join_returns
+from ingest.parquet import write_table
+from ingest.quarantine import quarantine_frame, write_quarantine
+from ingest.sessions import session_table, sessionize
+from ingest.similar import similar_pairs
+from ingest.tables import read_accounts, read_calls, read_orders, read_returns
+
+log = logging.getLogger(__name__)
+
+# on_progress(step, done, total): `total` in the same unit as `done` (bytes for clicks, steps otherwise)
+ProgressFn = Callable[[str, int, int], None]
+QUARANTINE_FILE = Path("quarantine") / "ingest.parquet"
+_CSV_SOURCES = ("accounts.csv", "orders.csv", "returns.csv", "calls.csv")
+
+
+@dataclass(frozen=True)
+class StageResult:
+    rows: dict[str, int] = field(default_factory=dict)  # output stem -> rows written
+    quarantined: int = 0  # rows this run sent to quarantine
+
+
+def _noop(step: str, done: int, total: int) -> None:
+    return None
+
+
+def ingest_orders(day: Path, work: Path, cfg: IngestConfig = IngestConfig(),
+                  on_progress: ProgressFn = _noop) -> StageResult:
+    steps = ("accounts", "orders", "returns", "calls", "flows")
+    on_progress("tables", 0, len(steps))
+    accounts = read_accounts(day, cfg.csv_block_bytes)
+    on_progress("tables", 1, len(steps))
+    orders = read_orders(day, cfg.csv_block_bytes)
+    on_progress("tables", 2, len(steps))
+    returns = read_returns(day, cfg.csv_block_bytes)
+    on_progress("tables", 3, len(steps))
+    calls = read_calls(day, cfg.csv_block_bytes)
+    on_progress("tables", 4, len(steps))
+    outputs = {
+        "accounts": accounts.rows.sort("account_id"),
+        "orders": orders.rows.sort("order_id"),
+        "returns": join_returns(returns.rows, orders.rows).sort("return_id"),
+        "calls_meta": calls.rows.sort("call_id"),
+        "flows": build_flows(orders.rows, returns.rows),
+    }
+    rows = _write_outputs(work, outputs)
+    bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined]
+    n_bad = _update_quarantine(work, lambda src: src in _CSV_SOURCES, bad)
+    on_progress("tables", len(steps), len(steps))
+    return StageResult(rows, n_bad)
+
+
+def ingest_clicks(day: Path, work: Path, cfg: IngestConfig = IngestConfig(),
+                  on_progress: ProgressFn = _noop) -> StageResult:
+    files = click_files(day)
+    total = sum(f.stat().st_size for f in files)
+    done = 0
+    on_progress("read clicks", 0, total)
+    chunks, bad = [], []
+    for chunk in iter_clicks(day, files, cfg.click_block_bytes):
+        chunks.append(chunk.events)
+        bad.append(chunk.quarantined)
+        done += chunk.bytes_read
+        on_progress("read clicks", done, total)
+    events = pl.concat(chunks)
+    del chunks
+    log.info("%d click events read from %d files", events.height, len(files))
+    on_progress("fingerprints", 0, 3)
+    ordered = sessionize(events, cfg.shingle_size)
+    del events
+    sessions = session_table(ordered)
+    on_progress("fingerprints", 1, 3)
+    fingerprints = account_fingerprints(ordered, cfg)
+    on_progress("fingerprints", 2, 3)
+    pairs = similar_pairs(fingerprints, ordered, cfg)
+    on_progress("fingerprints", 3, 3)
+    meta = {"minhash_num_perm": str(cfg.num_perm), "minhash_seed": str(cfg.seed),
+            "minhash_scheme": "affine32", "shingle_size": str(cfg.shingle_size)}
+    rows = _write_outputs(work, {"sessions": sessions, "fingerprints": fingerprints, "similar_pairs": pairs},
+                          meta)
+    n_bad = _update_quarantine(work, lambda src: src.startswith("clicks/"), bad)
+    return StageResult(rows, n_bad)
+
+
+def _write_outputs(work: Path, frames: dict[str, pl.DataFrame], metadata: dict[str, str] | None = None
+                   ) -> dict[str, int]:
+    for stem, frame in frames.items():
+        write_table(frame, work / f"{stem}.parquet", schema.OUTPUTS[stem], metadata)
+        log.info("wrote %s.parquet (%d rows)", stem, frame.height)
+    return {stem: frame.height for stem, frame in frames.items()}
+
+
+def _update_quarantine(work: Path, mine: Callable[[str], bool], parts: list[pl.DataFrame]) -> int:
+    """Replace this stage's rows in quarantine/ingest.parquet (other sources' rows are kept)."""
+    path = work / QUARANTINE_FILE
+    kept = quarantine_frame()
+    if path.exists():
+        previous = pl.from_arrow(pq.read_table(path))
+        assert isinstance(previous, pl.DataFrame)
+        kept = previous.filter(~pl.col("source").map_elements(mine, return_dtype=pl.Boolean))
+    new = pl.concat([quarantine_frame(), *parts], how="vertical_relaxed")
+    write_quarantine(path, [kept, new])
+    return new.height
