@@ -35,8 +35,9 @@ RAW_SCHEMA = pl.Schema({**{f: pl.String for f in _STRING_FIELDS}, "dwell_ms": pl
 _CATEGORICAL = ("account_id", "session_id", "device_id", "ip", "user_agent", "event", "page")
 
 # The typed event frame: categorical ids, UTC timestamp, dwell in ms, and the source position.
-EVENT_SCHEMA = pl.Schema({**{c: pl.Categorical() for c in _CATEGORICAL}, "ts": pl.Datetime("us", "UTC"),
-                          "dwell_ms": pl.Float64, "file": pl.UInt16, LINE: pl.Int64})
+_EVENT_TYPES: dict[str, pl.DataType] = {c: pl.Categorical() for c in _CATEGORICAL}
+EVENT_SCHEMA = pl.Schema(_EVENT_TYPES | {"ts": pl.Datetime("us", "UTC"), "dwell_ms": pl.Float64(),
+                                         "file": pl.UInt16(), LINE: pl.Int64()})
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def iter_clicks(day: Path, files: list[Path], block_bytes: int = DEFAULT_BLOCK_B
             raw, bad = _parse_block(block, first_line, source)
             events, invalid = _validate(raw, source)
             events = events.with_columns(pl.lit(index, dtype=pl.UInt16).alias("file"))
-            yield ClickChunk(events.select(EVENT_SCHEMA.names()).cast(dict(EVENT_SCHEMA)),
+            yield ClickChunk(events.select(EVENT_SCHEMA.names()).cast(EVENT_SCHEMA),
                              pl.concat([bad, invalid], how="vertical_relaxed"), len(block))
 
 
@@ -155,7 +156,7 @@ def _coerce(obj: dict[str, object]) -> dict[str, object] | str:
     dwell = obj.get("dwell_ms")
     if dwell is not None and (isinstance(dwell, bool) or not isinstance(dwell, int | float)):
         return f"dwell_ms is not a number: {json.dumps(dwell)[:80]}"
-    out["dwell_ms"] = None if dwell is None else float(dwell)  # type: ignore[arg-type]
+    out["dwell_ms"] = None if dwell is None else float(dwell)
     return out
 
 

@@ -130,7 +130,7 @@ def _decode(batch: pa.RecordBatch, lines: np.ndarray, source: str) -> tuple[pl.D
         pl.col(c).str.strip_chars().replace("", None) for c in frame.columns
     ).with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
     items = [QuarantineItem("ingest", source, None, int(lines[i]), INVALID_UTF8,
-                            f"column {bad_cols[i]} is not valid UTF-8") for i in np.flatnonzero(bad)]
+                            f"column {bad_cols[i]} is not valid UTF-8") for i in np.flatnonzero(bad).tolist()]
     return frame.filter(~pl.Series(bad)), quarantine_frame(items)
 
 

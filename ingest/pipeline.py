@@ -30,8 +30,8 @@ from ingest.tables import read_accounts, read_calls, read_orders, read_returns
 
 log = logging.getLogger(__name__)
 
-# on_progress(step, done, total): `total` in the same unit as `done` (bytes for clicks, steps otherwise)
-ProgressFn = Callable[[str, int, int], None]
+# on_progress(step, done, total, unit): unit is "bytes" (reading clicks) or "steps"
+ProgressFn = Callable[[str, int, int, str], None]
 QUARANTINE_FILE = Path("quarantine") / "ingest.parquet"
 _CSV_SOURCES = ("accounts.csv", "orders.csv", "returns.csv", "calls.csv")
 
@@ -42,22 +42,23 @@ class StageResult:
     quarantined: int = 0  # rows this run sent to quarantine
 
 
-def _noop(step: str, done: int, total: int) -> None:
+def _noop(step: str, done: int, total: int, unit: str) -> None:
     return None
 
 
-def ingest_orders(day: Path, work: Path, cfg: IngestConfig = IngestConfig(),
+def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
                   on_progress: ProgressFn = _noop) -> StageResult:
+    cfg = cfg or IngestConfig()
     steps = ("accounts", "orders", "returns", "calls", "flows")
-    on_progress("tables", 0, len(steps))
+    on_progress("tables", 0, len(steps), "steps")
     accounts = read_accounts(day, cfg.csv_block_bytes)
-    on_progress("tables", 1, len(steps))
+    on_progress("tables", 1, len(steps), "steps")
     orders = read_orders(day, cfg.csv_block_bytes)
-    on_progress("tables", 2, len(steps))
+    on_progress("tables", 2, len(steps), "steps")
     returns = read_returns(day, cfg.csv_block_bytes)
-    on_progress("tables", 3, len(steps))
+    on_progress("tables", 3, len(steps), "steps")
     calls = read_calls(day, cfg.csv_block_bytes)
-    on_progress("tables", 4, len(steps))
+    on_progress("tables", 4, len(steps), "steps")
     outputs = {
         "accounts": accounts.rows.sort("account_id"),
         "orders": orders.rows.sort("order_id"),
@@ -68,34 +69,35 @@ def ingest_orders(day: Path, work: Path, cfg: IngestConfig = IngestConfig(),
     rows = _write_outputs(work, outputs)
     bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined]
     n_bad = _update_quarantine(work, lambda src: src in _CSV_SOURCES, bad)
-    on_progress("tables", len(steps), len(steps))
+    on_progress("tables", len(steps), len(steps), "steps")
     return StageResult(rows, n_bad)
 
 
-def ingest_clicks(day: Path, work: Path, cfg: IngestConfig = IngestConfig(),
+def ingest_clicks(day: Path, work: Path, cfg: IngestConfig | None = None,
                   on_progress: ProgressFn = _noop) -> StageResult:
+    cfg = cfg or IngestConfig()
     files = click_files(day)
     total = sum(f.stat().st_size for f in files)
     done = 0
-    on_progress("read clicks", 0, total)
+    on_progress("read clicks", 0, total, "bytes")
     chunks, bad = [], []
     for chunk in iter_clicks(day, files, cfg.click_block_bytes):
         chunks.append(chunk.events)
         bad.append(chunk.quarantined)
         done += chunk.bytes_read
-        on_progress("read clicks", done, total)
+        on_progress("read clicks", done, total, "bytes")
     events = pl.concat(chunks)
     del chunks
     log.info("%d click events read from %d files", events.height, len(files))
-    on_progress("fingerprints", 0, 3)
+    on_progress("fingerprints", 0, 3, "steps")
     ordered = sessionize(events, cfg.shingle_size)
     del events
     sessions = session_table(ordered)
-    on_progress("fingerprints", 1, 3)
+    on_progress("fingerprints", 1, 3, "steps")
     fingerprints = account_fingerprints(ordered, cfg)
-    on_progress("fingerprints", 2, 3)
+    on_progress("fingerprints", 2, 3, "steps")
     pairs = similar_pairs(fingerprints, ordered, cfg)
-    on_progress("fingerprints", 3, 3)
+    on_progress("fingerprints", 3, 3, "steps")
     meta = {"minhash_num_perm": str(cfg.num_perm), "minhash_seed": str(cfg.seed),
             "minhash_scheme": "affine32", "shingle_size": str(cfg.shingle_size)}
     rows = _write_outputs(work, {"sessions": sessions, "fingerprints": fingerprints, "similar_pairs": pairs},

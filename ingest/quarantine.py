@@ -32,6 +32,9 @@ BAD_ID = "bad_id"
 DUPLICATE_ID = "duplicate_id"
 
 
+_POLARS_SCHEMA = pl.Schema({f.name: pl.String for f in QUARANTINE} | {"line": pl.Int64})
+
+
 @dataclass(frozen=True)
 class QuarantineItem:
     stage: str  # "ingest" | "asr" | "vision"
@@ -45,8 +48,7 @@ class QuarantineItem:
 def quarantine_frame(items: Iterable[QuarantineItem] = ()) -> pl.DataFrame:
     """Items as a frame with the QUARANTINE schema (empty frame if no items)."""
     rows = [astuple(i) for i in items]
-    return pl.DataFrame(rows, schema=pl.Schema(pl.from_arrow(QUARANTINE.empty_table()).schema),
-                        orient="row")
+    return pl.DataFrame(rows, schema=_POLARS_SCHEMA, orient="row")
 
 
 def write_quarantine(path: Path, parts: Sequence[pl.DataFrame]) -> int:

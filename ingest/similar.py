@@ -38,11 +38,11 @@ def candidate_pairs(fingerprints: pl.DataFrame, sigs: np.ndarray, cfg: IngestCon
     if len(eligible) < 2:
         return pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32})
     lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
-    lean = {}
+    lean: dict[int, LeanMinHash] = {}
     with lsh.insertion_session() as session:
-        for i in eligible:
-            lean[int(i)] = LeanMinHash(seed=cfg.seed, hashvalues=sigs[i], scheme="affine32")
-            session.insert(int(i), lean[int(i)], check_duplication=False)
+        for i in eligible.tolist():
+            lean[i] = LeanMinHash(seed=cfg.seed, hashvalues=sigs[i], scheme="affine32")
+            session.insert(i, lean[i], check_duplication=False)
     a_idx: list[int] = []
     b_idx: list[int] = []
     crowded = 0
