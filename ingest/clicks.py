@@ -172,5 +172,6 @@ _RULES: list[Callable[[], Rule]] = [
 
 
 def _validate(raw: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    good, bad = split_rows(raw, [r() for r in _RULES], source, "session_id")
+    blank_is_missing = [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c) for c in CLICK_REQUIRED]
+    good, bad = split_rows(raw.with_columns(blank_is_missing), [r() for r in _RULES], source, "session_id")
     return good.with_columns(timestamp_expr(pl.col("ts")).alias("ts")), bad

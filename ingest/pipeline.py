@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # on_progress(step, done, total, unit): unit is "bytes" (reading clicks) or "steps"
 ProgressFn = Callable[[str, int, int, str], None]
 QUARANTINE_FILE = Path("quarantine") / "ingest.parquet"
-_CSV_SOURCES = ("accounts.csv", "orders.csv", "returns.csv", "calls.csv")
+_CSV_SOURCES = ["accounts.csv", "orders.csv", "returns.csv", "calls.csv"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
     }
     rows = _write_outputs(work, outputs)
     bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined]
-    n_bad = _update_quarantine(work, lambda src: src in _CSV_SOURCES, bad)
+    n_bad = _update_quarantine(work, pl.col("source").is_in(_CSV_SOURCES), bad)
     on_progress("tables", len(steps), len(steps), "steps")
     return StageResult(rows, n_bad)
 
@@ -102,7 +102,7 @@ def ingest_clicks(day: Path, work: Path, cfg: IngestConfig | None = None,
             "minhash_scheme": "affine32", "shingle_size": str(cfg.shingle_size)}
     rows = _write_outputs(work, {"sessions": sessions, "fingerprints": fingerprints, "similar_pairs": pairs},
                           meta)
-    n_bad = _update_quarantine(work, lambda src: src.startswith("clicks/"), bad)
+    n_bad = _update_quarantine(work, pl.col("source").str.starts_with("clicks/"), bad)
     return StageResult(rows, n_bad)
 
 
@@ -114,14 +114,14 @@ def _write_outputs(work: Path, frames: dict[str, pl.DataFrame], metadata: dict[s
     return {stem: frame.height for stem, frame in frames.items()}
 
 
-def _update_quarantine(work: Path, mine: Callable[[str], bool], parts: list[pl.DataFrame]) -> int:
+def _update_quarantine(work: Path, mine: pl.Expr, parts: list[pl.DataFrame]) -> int:
     """Replace this stage's rows in quarantine/ingest.parquet (other sources' rows are kept)."""
     path = work / QUARANTINE_FILE
     kept = quarantine_frame()
     if path.exists():
         previous = pl.from_arrow(pq.read_table(path))
         assert isinstance(previous, pl.DataFrame)
-        kept = previous.filter(~pl.col("source").map_elements(mine, return_dtype=pl.Boolean))
+        kept = previous.filter(~mine)
     new = pl.concat([quarantine_frame(), *parts], how="vertical_relaxed")
     write_quarantine(path, [kept, new])
     return new.height

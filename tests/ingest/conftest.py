@@ -27,8 +27,8 @@ ORDERS = (
     + "12345,A3,A1,1,,x,,D3,1.2.3.6,2026-11-26T12:00:00+08:00\n"  # line 8: bad_id
     + "0000000001,A3,A1,1,,x,,D3,1.2.3.6,2026-11-26T12:00:00+08:00\n"  # line 9: duplicate_id
 ).encode() + b"0000000009,A3,A1,1,,\xff\xfe bad,,D3,1.2.3.6,2026-11-26T12:00:00+08:00\n" + (  # line 10: invalid_utf8
-    "0000000010,A2,A1,7.25,C2,,,D2,1.2.3.5,2026-11-26T13:00:00.500+08:00\n"  # line 11: good
-).encode()
+    b"0000000010,A2,A1,7.25,C2,,,D2,1.2.3.5,2026-11-26T13:00:00.500+08:00\n"  # line 11: good
+)
 
 RETURNS = (
     "return_id,order_id,account_id,reason,photo,created_at\n"
