@@ -162,8 +162,7 @@ def _coerce(obj: dict[str, object]) -> dict[str, object] | str:
 
 _RULES: list[Callable[[], Rule]] = [
     lambda: missing_rule(list(CLICK_REQUIRED)),
-    lambda: Rule(q.BAD_TIMESTAMP, timestamp_expr(pl.col("ts")).is_null(),
-                 pl.lit("ts: not ISO 8601 with offset: ") + pl.col("ts")),
+    lambda: Rule(q.BAD_TIMESTAMP, pl.col("_ts").is_null(), pl.lit("ts: not ISO 8601 with offset: ") + pl.col("ts")),
     lambda: Rule(q.BAD_NUMBER, pl.col("dwell_ms").is_nan() | pl.col("dwell_ms").is_infinite(),
                  pl.lit("dwell_ms is not finite")),
     lambda: Rule(q.NEGATIVE_DWELL, pl.col("dwell_ms") < 0,
@@ -173,5 +172,6 @@ _RULES: list[Callable[[], Rule]] = [
 
 def _validate(raw: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     blank_is_missing = [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c) for c in CLICK_REQUIRED]
-    good, bad = split_rows(raw.with_columns(blank_is_missing), [r() for r in _RULES], source, "session_id")
-    return good.with_columns(timestamp_expr(pl.col("ts")).alias("ts")), bad
+    parsed = raw.with_columns(blank_is_missing).with_columns(timestamp_expr(pl.col("ts")).alias("_ts"))
+    good, bad = split_rows(parsed, [r() for r in _RULES], source, "session_id")
+    return good.drop("ts").rename({"_ts": "ts"}), bad

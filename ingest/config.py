@@ -18,7 +18,7 @@ class IngestConfig:
     min_shingles: int = 4  # accounts with fewer kept shingles get no similarity links (too little evidence)
     lsh_threshold: float = 0.5  # datasketch MinHashLSH Jaccard threshold for candidate pairs
     min_jaccard: float = 0.6  # candidate pairs below this estimated Jaccard are dropped
-    # Accounts whose candidate list exceeds this are a crowd, not a ring: their pairs are dropped
+    # An LSH bucket holding more accounts than this is a crowd, not a ring: it yields no pairs
     # (a ring is tens of accounts; an all-pairs blow-up is never useful evidence).
     max_neighbours: int = 200
     click_block_bytes: int = 32 << 20  # bytes of JSONL parsed per chunk (bounds memory)

@@ -41,15 +41,21 @@ def amount_rules(col: str) -> list[Rule]:
 
 
 def split_rows(frame: pl.DataFrame, rules: Sequence[Rule], source: str, id_col: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows passing every rule, quarantine rows for the first rule each failing row breaks)."""
+    """(rows passing every rule, quarantine rows for the first rule each failing row breaks).
+
+    The cheap test (does any rule fail?) runs on every row; reasons and details are built only
+    for the failing rows, which are few.
+    """
+    flags = [rule.bad.fill_null(False) for rule in rules]
+    failing = frame.select(pl.any_horizontal(flags) if flags else pl.repeat(False, pl.len())).to_series()
+    if not failing.any():
+        return frame, q.quarantine_frame()
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
     detail: pl.Expr = pl.lit(None, dtype=pl.String)
-    for rule in reversed(rules):  # build the when-chain so that the first listed rule wins
-        reason = pl.when(rule.bad).then(pl.lit(rule.reason)).otherwise(reason)
-        detail = pl.when(rule.bad).then(rule.detail).otherwise(detail)
-    tagged = frame.with_columns(reason.alias("_reason"), detail.fill_null("").alias("_detail"))
-    bad = tagged.filter(pl.col("_reason").is_not_null()).select(
-        pl.lit("ingest").alias("stage"), pl.lit(source).alias("source"), pl.col(id_col).alias("item"),
-        pl.col(LINE).alias("line"), pl.col("_reason").alias("reason"), pl.col("_detail").alias("detail"))
-    good = tagged.filter(pl.col("_reason").is_null()).drop("_reason", "_detail")
-    return good, bad
+    for rule, flag in zip(reversed(rules), reversed(flags), strict=True):  # first listed rule wins
+        reason = pl.when(flag).then(pl.lit(rule.reason)).otherwise(reason)
+        detail = pl.when(flag).then(rule.detail).otherwise(detail)
+    bad = frame.filter(failing).select(
+        pl.lit("ingest").alias("stage"), pl.lit(source).alias("source"), pl.col(id_col).cast(pl.String).alias("item"),
+        pl.col(LINE).alias("line"), reason.alias("reason"), detail.fill_null("").alias("detail"))
+    return frame.filter(~failing), bad
