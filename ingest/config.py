@@ -15,7 +15,14 @@ class IngestConfig:
     # default flow do not look alike on that alone.
     hub_fraction: float = 0.02
     hub_min_accounts: int = 50
-    min_shingles: int = 4  # accounts with fewer kept shingles get no similarity links (too little evidence)
+    # A session is machine-regular (scripted-looking) with >= regular_min_events steps whose step
+    # times (dwell) vary by at most regular_max_cv; only those sessions' shingles enter the MinHash.
+    regular_min_events: int = 4
+    regular_max_cv: float = 0.10
+    min_shingles: int = 3  # accounts with fewer kept shingles get no similarity links (too little evidence)
+    # Two scripts run by different operators differ in their step time: a pair is linked only if the
+    # accounts' regular step times differ by at most this much (|ln(a / b)|, ~ relative difference).
+    step_tolerance: float = 0.04
     lsh_threshold: float = 0.5  # datasketch MinHashLSH Jaccard threshold for candidate pairs
     min_jaccard: float = 0.6  # candidate pairs below this estimated Jaccard are dropped
     # An LSH bucket holding more accounts than this is a crowd, not a ring: it yields no pairs

@@ -1,8 +1,10 @@
 """Per-account behaviour fingerprints: timing regularity, device/IP features, path MinHash.
 
-Input is the output of `sessions.sessionize`. The MinHash covers the account's distinct path
-shingles after dropping hub shingles (steps of the app's popular default flow, see IngestConfig),
-so two accounts have a high estimated Jaccard only if they share the *unusual* parts of their paths.
+Input is the output of `sessions.sessionize` with `sessions.mark_regular` applied. The MinHash
+covers the distinct path shingles of the account's *machine-regular* sessions (scripted-looking:
+near-constant step times), minus hub shingles (steps of the app's popular default flow, see
+IngestConfig). Humans, whose dwell times vary widely, get an empty signature and no links; two
+bots replaying the same unusual path get a high estimated Jaccard.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ def _identity(value: int) -> int:
 
 
 def hub_shingles(ordered: pl.DataFrame, cfg: IngestConfig) -> tuple[pl.DataFrame, int]:
-    """(distinct (account_id, shingle) pairs without hub shingles, the hub cut-off in accounts)."""
+    """(distinct (account_id, shingle) pairs of regular sessions without hubs, the hub cut-off).
+
+    Hubs are counted over every session (human or not): a step sequence that many accounts take
+    is the app's default flow, whoever takes it.
+    """
     pairs = ordered.select("account_id", "shingle").unique()
     n_accounts = ordered.select(pl.col("account_id").n_unique()).item()
     cutoff = max(cfg.hub_min_accounts, int(cfg.hub_fraction * n_accounts))
     df = pairs.group_by("shingle").len("accounts")
     hubs = df.filter(pl.col("accounts") > cutoff).select("shingle")
     log.info("%d distinct shingles, %d hubs (used by > %d accounts) dropped", df.height, hubs.height, cutoff)
-    return pairs.join(hubs, on="shingle", how="anti"), cutoff
+    regular = ordered.filter(pl.col("regular")).select("account_id", "shingle").unique()
+    return regular.join(hubs, on="shingle", how="anti"), cutoff
 
 
 def minhashes(kept: pl.DataFrame, cfg: IngestConfig) -> pl.DataFrame:
@@ -74,7 +81,7 @@ def _emulator_flags(ordered: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(flags).unique().with_columns(pl.lit(True).alias("emulator"))
 
 
-def account_fingerprints(ordered: pl.DataFrame, cfg: IngestConfig) -> pl.DataFrame:
+def account_fingerprints(ordered: pl.DataFrame, stats: pl.DataFrame, cfg: IngestConfig) -> pl.DataFrame:
     """FINGERPRINTS rows, one per account with at least one event, sorted by account_id."""
     median_gap = pl.col("gap_ms").median().over("account_id")
     regular = ((pl.col("gap_ms") - median_gap).abs() <= 0.1 * median_gap)
@@ -96,9 +103,14 @@ def account_fingerprints(ordered: pl.DataFrame, cfg: IngestConfig) -> pl.DataFra
             .join(_shared_counts(ordered, "ip").rename({"n": "max_ip_accounts"}), on="account_id", how="left")
             .join(_emulator_flags(ordered), on="account_id", how="left")
             .with_columns(pl.col("emulator").fill_null(False), pl.col("account_id").cast(pl.String)))
+    regular = (stats.filter(pl.col("machine_regular"))
+               .group_by(pl.col("account_id").cast(pl.String))
+               .agg(pl.len().cast(pl.Int64).alias("n_sessions_regular"),
+                    ((pl.col("step_mean_ms") * pl.col("n_events")).sum() / pl.col("n_events").sum())
+                    .alias("regular_step_ms")))
     kept, _ = hub_shingles(ordered, cfg)
     sigs = minhashes(kept, cfg)
-    return (base.join(sigs, on="account_id", how="left")
-            .with_columns(pl.col("n_shingles").fill_null(0),
+    return (base.join(regular, on="account_id", how="left").join(sigs, on="account_id", how="left")
+            .with_columns(pl.col("n_shingles").fill_null(0), pl.col("n_sessions_regular").fill_null(0),
                           pl.col("minhash").fill_null(pl.lit([], dtype=pl.List(pl.UInt32))))
             .sort("account_id"))

@@ -24,7 +24,7 @@ from ingest.fingerprint import account_fingerprints
 from ingest.flows import build_flows, join_returns
 from ingest.parquet import write_table
 from ingest.quarantine import quarantine_frame, write_quarantine
-from ingest.sessions import session_table, sessionize
+from ingest.sessions import mark_regular, session_stats, session_table, sessionize
 from ingest.similar import similar_pairs
 from ingest.tables import read_accounts, read_calls, read_orders, read_returns
 
@@ -92,9 +92,11 @@ def ingest_clicks(day: Path, work: Path, cfg: IngestConfig | None = None,
     on_progress("fingerprints", 0, 3, "steps")
     ordered = sessionize(events, cfg.shingle_size)
     del events
-    sessions = session_table(ordered)
+    stats = session_stats(ordered, cfg.regular_min_events, cfg.regular_max_cv)
+    ordered = mark_regular(ordered, stats)
+    sessions = session_table(stats)
     on_progress("fingerprints", 1, 3, "steps")
-    fingerprints = account_fingerprints(ordered, cfg)
+    fingerprints = account_fingerprints(ordered, stats, cfg)
     on_progress("fingerprints", 2, 3, "steps")
     pairs = similar_pairs(fingerprints, ordered, cfg)
     on_progress("fingerprints", 3, 3, "steps")

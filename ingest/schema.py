@@ -108,13 +108,17 @@ SESSIONS = pa.schema([
     ("dwell_cv", pa.float64()),       # std / mean of dwell_ms; null with < 2 dwell values
     ("gap_cv", pa.float64()),         # std / mean of gaps between consecutive events; null with < 2 gaps
     ("path_hash", pa.uint64()),       # order-sensitive hash of the (event, page) sequence
+    ("step_mean_ms", pa.float64()),   # mean step time (dwell_ms, else the gap since the previous event)
+    ("machine_regular", pa.bool_()),  # >= regular_min_events steps with step-time CV <= regular_max_cv
 ])
 
 FINGERPRINTS = pa.schema([
     ("account_id", pa.string()),
     ("n_events", pa.int64()),
     ("n_sessions", pa.int64()),
-    ("n_shingles", pa.int64()),       # distinct path shingles kept after dropping hub shingles
+    ("n_sessions_regular", pa.int64()),  # machine-regular sessions (scripted-looking)
+    ("regular_step_ms", pa.float64()),  # mean step time over the machine-regular sessions; null if none
+    ("n_shingles", pa.int64()),       # distinct non-hub path shingles of the machine-regular sessions
     ("dwell_mean_ms", pa.float64()),
     ("dwell_cv", pa.float64()),
     ("gap_mean_ms", pa.float64()),
@@ -128,14 +132,14 @@ FINGERPRINTS = pa.schema([
     ("max_ip_accounts", pa.int64()),      # most accounts seen behind one of this account's IPs
     ("first_seen", TS),
     ("last_seen", TS),
-    ("minhash", pa.list_(pa.uint32())),  # datasketch MinHash (affine32) of kept shingles; empty if none
+    ("minhash", pa.list_(pa.uint32())),  # datasketch MinHash (affine32) of the n_shingles; empty if none
 ])
 
 SIMILAR_PAIRS = pa.schema([
     ("account_a", pa.string()),       # account_a < account_b (lexicographic); each pair once
     ("account_b", pa.string()),
-    ("jaccard", pa.float64()),        # MinHash estimate of Jaccard over non-hub path shingles
-    ("timing_sim", pa.float64()),     # 1 - |gap_regularity_a - gap_regularity_b|, in [0, 1]
+    ("jaccard", pa.float64()),        # MinHash estimate of Jaccard over the accounts' regular-session shingles
+    ("timing_sim", pa.float64()),     # 1 - |ln(step_a / step_b)| / step_tolerance, in (0, 1]
     ("shared_devices", pa.int64()),   # device ids both accounts used
     ("shared_ips", pa.int64()),       # ips both accounts used
     ("network_weight", pa.float64()),  # Adamic-Adar over shared devices/ips: sum 1/ln(1+accounts on it)

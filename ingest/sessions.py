@@ -10,6 +10,7 @@ Contract of `sessionize`: takes the EVENT_SCHEMA frame from `ingest.clicks`, ret
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from ingest.csvread import LINE
@@ -52,9 +53,18 @@ def _cv(col: str) -> pl.Expr:
     return pl.when(mean > 0).then(pl.col(col).std() / mean)
 
 
-def session_table(ordered: pl.DataFrame) -> pl.DataFrame:
-    """One row per (account, session) with the SESSIONS columns, sorted by (account_id, session_id)."""
-    return (ordered.group_by("account_id", "session_id", maintain_order=True)
+def step_expr() -> pl.Expr:
+    """An event's step time in ms: its dwell_ms, or the gap since the previous event if dwell is absent."""
+    return pl.coalesce(pl.col("dwell_ms"), pl.col("gap_ms"))
+
+
+def session_stats(ordered: pl.DataFrame, min_events: int, max_cv: float) -> pl.DataFrame:
+    """One row per session in the run order of `ordered` (categorical keys), SESSIONS columns plus
+    `step_mean_ms` and `machine_regular`: at least `min_events` events whose step times vary by at
+    most `max_cv` (std / mean). Humans' dwell times vary by ~100 %; a script's by a few percent.
+    """
+    return (ordered.with_columns(step_expr().alias("_step"))
+            .group_by("account_id", "session_id", maintain_order=True)
             .agg(pl.col("device_id").drop_nulls().first(), pl.col("ip").drop_nulls().first(),
                  pl.col("user_agent").drop_nulls().first(),
                  pl.col("ts").min().alias("started_at"), pl.col("ts").max().alias("ended_at"),
@@ -62,7 +72,21 @@ def session_table(ordered: pl.DataFrame) -> pl.DataFrame:
                  pl.col("dwell_ms").mean().alias("dwell_mean_ms"), _cv("dwell_ms").alias("dwell_cv"),
                  _cv("gap_ms").alias("gap_cv"),
                  (pl.col("shingle").cast(pl.UInt64) * pl.int_range(1, pl.len() + 1, dtype=pl.UInt64))
-                 .sum().alias("path_hash"))
-            .with_columns(pl.col(c).cast(pl.String) for c in ("account_id", "session_id", "device_id",
-                                                              "ip", "user_agent"))
+                 .sum().alias("path_hash"),
+                 pl.col("_step").mean().alias("step_mean_ms"), _cv("_step").alias("_step_cv"))
+            .with_columns(((pl.col("n_events") >= min_events) & (pl.col("_step_cv") <= max_cv))
+                          .fill_null(False).alias("machine_regular"))
+            .drop("_step_cv"))
+
+
+def mark_regular(ordered: pl.DataFrame, stats: pl.DataFrame) -> pl.DataFrame:
+    """Add `regular` (bool) to each event: its session is machine-regular. `stats` from session_stats."""
+    flags = np.repeat(stats.get_column("machine_regular").to_numpy(), stats.get_column("n_events").to_numpy())
+    return ordered.with_columns(pl.Series("regular", flags, dtype=pl.Boolean))
+
+
+def session_table(stats: pl.DataFrame) -> pl.DataFrame:
+    """SESSIONS rows from `session_stats`, ids as strings, sorted by (account_id, session_id)."""
+    return (stats.with_columns(pl.col(c).cast(pl.String) for c in ("account_id", "session_id", "device_id",
+                                                                   "ip", "user_agent"))
             .sort("account_id", "session_id"))

@@ -1,7 +1,9 @@
 """Similar-behaviour pairs: LSH over the fingerprints' MinHash signatures (no all-pairs scan).
 
-Candidates come from LSH banding with datasketch's parameters; each is scored with the MinHash Jaccard estimate
-over non-hub shingles. Hubs are handled twice: hub shingles never enter the signature (see
+Candidates come from LSH banding with datasketch's parameters; each is scored with the MinHash
+Jaccard estimate over non-hub shingles of machine-regular sessions, and kept only if the two
+accounts' scripts also run at the same step time (two operators' bots replaying one popular
+script differ there). Hubs are handled twice: hub shingles never enter the signature (see
 `fingerprint.hub_shingles`), and shared devices / IPs only add evidence weighted by Adamic-Adar
 (1 / ln(1 + accounts on it)), so one campus NAT IP shared by hundreds links nobody by itself.
 """
@@ -95,12 +97,13 @@ def similar_pairs(fingerprints: pl.DataFrame, ordered: pl.DataFrame, cfg: Ingest
     b = cand.get_column("b").to_numpy()
     jac = (sigs[a] == sigs[b]).mean(axis=1) if len(a) else np.empty(0)
     ids = fingerprints.get_column("account_id")
-    reg = fingerprints.get_column("gap_regularity").fill_null(0.0).to_numpy()
+    step = fingerprints.get_column("regular_step_ms").fill_null(np.nan).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        timing = 1.0 - np.abs(np.log(step[a] / step[b])) / cfg.step_tolerance if len(a) else np.empty(0)
     pairs = pl.DataFrame({
-        "account_a": ids.gather(a), "account_b": ids.gather(b), "jaccard": jac,
-        "timing_sim": 1.0 - np.abs(reg[a] - reg[b]) if len(a) else np.empty(0),
+        "account_a": ids.gather(a), "account_b": ids.gather(b), "jaccard": jac, "timing_sim": timing,
     }, schema={"account_a": pl.String, "account_b": pl.String, "jaccard": pl.Float64,
-               "timing_sim": pl.Float64}).filter(pl.col("jaccard") >= cfg.min_jaccard)
+               "timing_sim": pl.Float64}).filter((pl.col("jaccard") >= cfg.min_jaccard) & (pl.col("timing_sim") > 0))
     # fingerprints are sorted by account_id and a < b as indices, so account_a < account_b already
     for col in ("device_id", "ip"):
         pairs = pairs.join(_shared(ordered, col, pairs), on=list(PAIR_COLUMNS), how="left")
@@ -108,7 +111,7 @@ def similar_pairs(fingerprints: pl.DataFrame, ordered: pl.DataFrame, cfg: Ingest
         pl.col("shared_device_id").fill_null(0).alias("shared_devices"),
         pl.col("shared_ip").fill_null(0).alias("shared_ips"),
         (pl.col("aa_device_id").fill_null(0.0) + pl.col("aa_ip").fill_null(0.0)).alias("network_weight"),
-        pl.col("jaccard").alias("weight"))
+        (pl.col("jaccard") * (0.5 + 0.5 * pl.col("timing_sim"))).alias("weight"))
         .select("account_a", "account_b", "jaccard", "timing_sim", "shared_devices", "shared_ips",
                 "network_weight", "weight")
         .sort(PAIR_COLUMNS))

@@ -104,7 +104,7 @@ def read_returns(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResu
 
 
 def read_calls(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    rules = [missing_rule(["call_id", "audio", "started_at"]), timestamp_rule("started_at")]
+    rules = [missing_rule(["call_id", "started_at"]), timestamp_rule("started_at")]
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
         return f.select(
