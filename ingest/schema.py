@@ -123,8 +123,8 @@ FINGERPRINTS = pa.schema([
     ("dwell_cv", pa.float64()),
     ("gap_mean_ms", pa.float64()),
     ("gap_cv", pa.float64()),
-    ("gap_regularity", pa.float64()),  # share of gaps within ±10 % of the account's median gap (bots → 1)
-    ("n_devices", pa.int64()),
+    ("gap_regularity", pa.float64()),  # share of gaps within ±10 % of the previous gap (bots → 1)
+    ("n_devices", pa.int64()),        # device / ip / user-agent features are over the sessions' values
     ("n_ips", pa.int64()),
     ("n_user_agents", pa.int64()),
     ("emulator", pa.bool_()),         # a device id or user agent carries an emulator / headless hint
