@@ -47,12 +47,12 @@ def _run(label: str, fn: Callable[..., StageResult], day: Path, out: Path, cfg: 
 
 
 def _report(label: str, result: StageResult, out: Path, seconds: float) -> None:
-    table = Table(title=f"ingest {label}: {seconds:.1f} s")
-    table.add_column("file")
-    table.add_column("rows", justify="right")
+    table = Table(title=f"ingest {label}: {seconds:.1f} s, in {out}")
+    table.add_column("file", no_wrap=True)
+    table.add_column("rows", justify="right", no_wrap=True)
     for stem, n in result.rows.items():
-        table.add_row(str(out / f"{stem}.parquet"), f"{n:,}")
-    table.add_row(str(out / "quarantine" / "ingest.parquet"), f"{result.quarantined:,} (this run)")
+        table.add_row(f"{stem}.parquet", f"{n:,}")
+    table.add_row("quarantine/ingest.parquet", f"{result.quarantined:,} (this run)")
     console.print(table)
 
 
