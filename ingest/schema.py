@@ -79,7 +79,7 @@ CALLS_META = pa.schema([
     ("caller_phone", pa.string()),    # E.164, null if not recognized
     ("caller_phone_raw", pa.string()),
     ("account_id", pa.string()),      # null when the platform did not link the call
-    ("audio", pa.string()),           # path relative to the day folder
+    ("audio", pa.string()),           # path relative to the day folder, null when there is no recording
     ("started_at", TS),
 ])
 

@@ -42,7 +42,8 @@ CALLS = (
     "call_id,caller_phone,account_id,audio,started_at\n"
     "K1,+86 138 1234 5678,A1,calls/K1.wav,2026-11-26T09:00:00+08:00\n"
     "K2,4155550123,,calls/K2.mp3,2026-11-26T09:30:00+08:00\n"
-    "K3,4155550123,,,2026-11-26T09:30:00+08:00\n"  # line 4: missing_field (audio)
+    ",4155550123,,calls/K3.wav,2026-11-26T09:30:00+08:00\n"  # line 4: missing_field (call_id)
+    "K4,4155550123,,,2026-11-26T09:40:00+08:00\n"  # no recording: kept, audio null
 )
 
 

@@ -50,8 +50,9 @@ def test_accounts_returns_calls(csv_day: Path) -> None:
     assert ret.rows.get_column("return_id").to_list() == ["R1", "R2", "R3"]
     calls = read_calls(csv_day)
     assert _reasons(calls.quarantined) == {4: "missing_field"}
-    assert "audio" in calls.quarantined.get_column("detail")[0]
-    assert calls.rows.get_column("caller_phone").to_list() == ["+8613812345678", "+14155550123"]
+    assert "call_id" in calls.quarantined.get_column("detail")[0]
+    assert calls.rows.get_column("caller_phone").to_list() == ["+8613812345678", "+14155550123", "+14155550123"]
+    assert calls.rows.get_column("audio").to_list() == ["calls/K1.wav", "calls/K2.mp3", None]
 
 
 def test_small_blocks_give_the_same_rows_and_lines(csv_day: Path) -> None:
