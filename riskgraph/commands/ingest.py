@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import typer
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import IngestConfig, StageResult, ingest_clicks, ingest_orders
+from ingest import IngestConfig, RiskgraphError, StageResult, ingest_clicks, ingest_orders
 from riskgraph.context import settings_from
 
 app = typer.Typer(help="Read a day's clicks, orders, returns, accounts and calls into Parquet under WORK_DIR.",
@@ -27,7 +28,8 @@ def _config(ctx: typer.Context) -> IngestConfig:
     try:
         return IngestConfig(**section)
     except TypeError as e:
-        raise typer.BadParameter(f"[ingest] section of the settings file: {e}") from e
+        known = ", ".join(f.name for f in fields(IngestConfig))
+        raise RiskgraphError(f"settings file, table \"ingest\": {e}; known keys: {known}") from e
 
 
 def _run(label: str, fn: Callable[..., StageResult], day: Path, out: Path, cfg: IngestConfig) -> StageResult:
