@@ -1,6 +1,7 @@
 """The two ingest stages as functions from a day folder to Parquet files under a work folder.
 
-`ingest_orders`: accounts, orders, returns, calls metadata -> accounts, orders, returns, calls_meta, flows.
+`ingest_orders`: accounts, orders, returns, calls metadata, reference labels and fraud addresses ->
+accounts, orders, returns, calls_meta, labels, fraud_addresses, flows.
 `ingest_clicks`: clicks/*.jsonl -> sessions, fingerprints, similar_pairs.
 Both add their quarantined rows to quarantine/ingest.parquet, replacing the rows of their own
 sources from an earlier run, so re-running either stage (or both, in any order) gives the same files.
@@ -26,14 +27,21 @@ from ingest.parquet import write_table
 from ingest.quarantine import quarantine_frame, write_quarantine
 from ingest.sessions import mark_regular, session_stats, session_table, sessionize
 from ingest.similar import similar_pairs
-from ingest.tables import read_accounts, read_calls, read_orders, read_returns
+from ingest.tables import (
+    read_accounts,
+    read_calls,
+    read_fraud_addresses,
+    read_labels,
+    read_orders,
+    read_returns,
+)
 
 log = logging.getLogger(__name__)
 
 # on_progress(step, done, total, unit): unit is "bytes" (reading clicks) or "steps"
 ProgressFn = Callable[[str, int, int, str], None]
 QUARANTINE_FILE = Path("quarantine") / "ingest.parquet"
-_CSV_SOURCES = ["accounts.csv", "orders.csv", "returns.csv", "calls.csv"]
+_CSV_SOURCES = list(schema.REQUIRED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ def _noop(step: str, done: int, total: int, unit: str) -> None:
 def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
                   on_progress: ProgressFn = _noop) -> StageResult:
     cfg = cfg or IngestConfig()
-    steps = ("accounts", "orders", "returns", "calls", "flows")
+    steps = ("accounts", "orders", "returns", "calls", "reference", "flows")
     on_progress("tables", 0, len(steps), "steps")
     accounts = read_accounts(day, cfg.csv_block_bytes)
     on_progress("tables", 1, len(steps), "steps")
@@ -59,15 +67,21 @@ def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
     on_progress("tables", 3, len(steps), "steps")
     calls = read_calls(day, cfg.csv_block_bytes)
     on_progress("tables", 4, len(steps), "steps")
+    labels = read_labels(day, cfg.csv_block_bytes)
+    fraud_addresses = read_fraud_addresses(day, cfg.csv_block_bytes)
+    on_progress("tables", 5, len(steps), "steps")
     outputs = {
         "accounts": accounts.rows.sort("account_id"),
         "orders": orders.rows.sort("order_id"),
         "returns": join_returns(returns.rows, orders.rows).sort("return_id"),
         "calls_meta": calls.rows.sort("call_id"),
+        "labels": labels.rows.sort("account_id", "source", "label", nulls_last=True),
+        "fraud_addresses": fraud_addresses.rows.sort("address", "source", nulls_last=True),
         "flows": build_flows(orders.rows, returns.rows),
     }
     rows = _write_outputs(work, outputs)
-    bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined]
+    bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined, labels.quarantined,
+           fraud_addresses.quarantined]
     n_bad = _update_quarantine(work, pl.col("source").is_in(_CSV_SOURCES), bad)
     on_progress("tables", len(steps), len(steps), "steps")
     return StageResult(rows, n_bad)

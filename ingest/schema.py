@@ -18,6 +18,9 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
                    "ship_phone", "device_id", "ip", "created_at"),
     "returns.csv": ("return_id", "order_id", "account_id", "reason", "photo", "created_at"),
     "calls.csv": ("call_id", "caller_phone", "account_id", "audio", "started_at"),
+    # optional reference files (absent: empty outputs)
+    "reference/labels.csv": ("account_id", "label", "source"),
+    "reference/fraud_addresses.csv": ("address", "source", "first_seen"),
 }
 # Click events: a line missing one of these is quarantined (missing_field); the others may be absent.
 CLICK_REQUIRED = ("account_id", "session_id", "ts", "event")
@@ -81,6 +84,19 @@ CALLS_META = pa.schema([
     ("account_id", pa.string()),      # null when the platform did not link the call
     ("audio", pa.string()),           # path relative to the day folder, null when there is no recording
     ("started_at", TS),
+])
+
+LABELS = pa.schema([
+    ("account_id", pa.string()),
+    ("label", pa.string()),           # lower-cased as given (fraud | legit | ...); partial and noisy
+    ("source", pa.string()),          # where the label came from (chargeback, kyc_verified, ...)
+])
+
+FRAUD_ADDRESSES = pa.schema([
+    ("address", pa.string()),         # raw, as listed
+    ("address_key", pa.string()),     # ingest.normalize.address_key(address)
+    ("source", pa.string()),
+    ("first_seen", pa.date32()),      # null if not given
 ])
 
 FLOWS = pa.schema([
@@ -152,6 +168,8 @@ OUTPUTS: dict[str, pa.Schema] = {
     "orders": ORDERS,
     "returns": RETURNS,
     "calls_meta": CALLS_META,
+    "labels": LABELS,
+    "fraud_addresses": FRAUD_ADDRESSES,
     "flows": FLOWS,
     "sessions": SESSIONS,
     "fingerprints": FINGERPRINTS,

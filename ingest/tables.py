@@ -29,7 +29,7 @@ class TableResult:
 
 
 def _read(path: Path, source: str, rules: Sequence[Rule], id_col: str,
-          typed: Callable[[pl.DataFrame], pl.DataFrame], block_bytes: int) -> TableResult:
+          typed: Callable[[pl.DataFrame], pl.DataFrame], block_bytes: int, unique: bool = True) -> TableResult:
     goods, bads = [], []
     for chunk in iter_csv(path, source, REQUIRED_COLUMNS[source], block_bytes):
         good, bad = split_rows(chunk.rows, rules, source, id_col)
@@ -41,7 +41,7 @@ def _read(path: Path, source: str, rules: Sequence[Rule], id_col: str,
     rows = pl.concat(goods)
     # duplicate ids: the first occurrence wins, later ones are quarantined
     dup = rows.select(pl.col(id_col).is_first_distinct().not_()).to_series()
-    if dup.any():
+    if unique and dup.any():
         d = rows.filter(dup)
         bads.append(d.select(pl.lit("ingest").alias("stage"), pl.lit(source).alias("source"),
                              pl.col(id_col).alias("item"), pl.col(LINE).alias("line"),
@@ -113,3 +113,39 @@ def read_calls(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult
 
     result = _read(day / "calls.csv", "calls.csv", rules, "call_id", typed, block_bytes)
     return TableResult(map_distinct(result.rows, "caller_phone_raw", _phones, "caller_phone"), result.quarantined)
+
+
+def read_labels(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
+    """reference/labels.csv: partial, noisy labels; an account may have several rows (one per source).
+
+    The file is optional (a platform may have no labels yet): absent, the result is empty.
+    """
+    source = "reference/labels.csv"
+    rules = [missing_rule(["account_id", "label"])]
+
+    def typed(f: pl.DataFrame) -> pl.DataFrame:
+        return f.select("account_id", pl.col("label").str.to_lowercase(), "source", LINE)
+
+    if not (day / source).exists():
+        empty = pl.DataFrame(schema={"account_id": pl.String, "label": pl.String, "source": pl.String, LINE: pl.Int64})
+        return TableResult(empty, q.quarantine_frame())
+    return _read(day / source, source, rules, "account_id", typed, block_bytes, unique=False)
+
+
+def read_fraud_addresses(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
+    """reference/fraud_addresses.csv: historical bad addresses, keyed like order addresses (optional file)."""
+    source = "reference/fraud_addresses.csv"
+    first_seen = pl.col("first_seen").str.to_date("%Y-%m-%d", strict=False)
+    rules = [missing_rule(["address"]),
+             Rule(q.BAD_TIMESTAMP, pl.col("first_seen").is_not_null() & first_seen.is_null(),
+                  pl.lit("first_seen: not YYYY-MM-DD: ") + pl.col("first_seen"))]
+
+    def typed(f: pl.DataFrame) -> pl.DataFrame:
+        return f.select("address", "source", first_seen.alias("first_seen"), LINE)
+
+    if not (day / source).exists():
+        empty = pl.DataFrame(schema={"address": pl.String, "source": pl.String, "first_seen": pl.Date,
+                                     LINE: pl.Int64})
+        return TableResult(empty.with_columns(pl.lit(None, pl.String).alias("address_key")), q.quarantine_frame())
+    result = _read(day / source, source, rules, "address", typed, block_bytes, unique=False)
+    return TableResult(map_distinct(result.rows, "address", address_keys, "address_key"), result.quarantined)

@@ -47,6 +47,21 @@ CALLS = (
 )
 
 
+LABELS = (
+    "account_id,label,source\n"
+    "A1,Fraud,chargeback\n"
+    "A1,legit,kyc_verified\n"  # noisy: two sources disagree, both kept
+    "A2,,chargeback\n"  # line 4: missing_field
+)
+
+FRAUD_ADDRESSES = (
+    "address,source,first_seen\n"
+    "深圳南山区科技园路８８号3栋1201室,chargeback,2026-09-27\n"
+    "12 Oak St Unit 4B Springfield 62704,chargeback,\n"
+    "somewhere,chargeback,27/09/2026\n"  # line 4: bad_timestamp
+)
+
+
 @pytest.fixture()
 def csv_day(tmp_path: Path) -> Path:
     day = tmp_path / "day"
@@ -55,4 +70,7 @@ def csv_day(tmp_path: Path) -> Path:
     (day / "orders.csv").write_bytes(ORDERS)
     (day / "returns.csv").write_text(RETURNS, encoding="utf-8")
     (day / "calls.csv").write_text(CALLS, encoding="utf-8")
+    (day / "reference").mkdir()
+    (day / "reference" / "labels.csv").write_text(LABELS, encoding="utf-8")
+    (day / "reference" / "fraud_addresses.csv").write_text(FRAUD_ADDRESSES, encoding="utf-8")
     return day

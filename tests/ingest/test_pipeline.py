@@ -43,7 +43,7 @@ def test_outputs_have_the_documented_schemas(csv_day: Path, gen_day: tuple[Path,
     assert q.schema.remove_metadata().equals(QUARANTINE)
     sources = pl.from_arrow(q).get_column("source").to_list()  # type: ignore[union-attr]
     assert sources.count("clicks/part-0001.jsonl") == 1 == clicks.quarantined
-    assert sources.count("orders.csv") == 6
+    assert sources.count("orders.csv") == 6 and sources.count("reference/labels.csv") == 1
     assert not list(work.rglob("*.tmp"))
 
 

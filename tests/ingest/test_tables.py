@@ -8,7 +8,14 @@ import polars as pl
 import pytest
 
 from ingest.errors import InputError
-from ingest.tables import read_accounts, read_calls, read_orders, read_returns
+from ingest.tables import (
+    read_accounts,
+    read_calls,
+    read_fraud_addresses,
+    read_labels,
+    read_orders,
+    read_returns,
+)
 
 
 def _reasons(frame: pl.DataFrame) -> dict[int, str]:
@@ -73,3 +80,22 @@ def test_missing_file_is_an_input_error(csv_day: Path) -> None:
     (csv_day / "calls.csv").unlink()
     with pytest.raises(InputError, match=r"calls\.csv: file not found"):
         read_calls(csv_day)
+
+
+def test_reference_files(csv_day: Path) -> None:
+    labels = read_labels(csv_day)
+    assert _reasons(labels.quarantined) == {4: "missing_field"}
+    assert labels.rows.select("account_id", "label", "source").rows() == [
+        ("A1", "fraud", "chargeback"), ("A1", "legit", "kyc_verified")]
+    bad = read_fraud_addresses(csv_day)
+    assert _reasons(bad.quarantined) == {4: "bad_timestamp"}
+    orders = read_orders(csv_day).rows
+    assert bad.rows.get_column("address_key").to_list() == [orders.get_column("address_key")[1],
+                                                            orders.get_column("address_key")[2]]
+    assert [str(d) if d else None for d in bad.rows.get_column("first_seen").to_list()] == ["2026-09-27", None]
+
+
+def test_reference_files_are_optional(csv_day: Path) -> None:
+    for name in ("labels.csv", "fraud_addresses.csv"):
+        (csv_day / "reference" / name).unlink()
+    assert read_labels(csv_day).rows.is_empty() and read_fraud_addresses(csv_day).rows.is_empty()

@@ -24,7 +24,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_ingest_all_writes_every_output(day: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", "all", str(day), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    for stem in ("accounts", "orders", "returns", "calls_meta", "flows", "sessions", "fingerprints",
+    for stem in ("accounts", "orders", "returns", "calls_meta", "labels", "fraud_addresses", "flows", "sessions", "fingerprints",
                  "similar_pairs", "quarantine/ingest"):
         assert (tmp_path / f"{stem}.parquet").exists(), stem
     orders = pl.read_csv(day / "orders.csv", infer_schema=False).height
