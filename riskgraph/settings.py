@@ -31,6 +31,7 @@ class Settings:
     neo4j_heap_mb: int = 1024
     neo4j_pagecache_mb: int = 512
     java: str = "java"
+    graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
     @property
@@ -54,6 +55,7 @@ _ENV = {
     "NEO4J_HEAP_MB": "neo4j_heap_mb",
     "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
     "RISKGRAPH_JAVA": "java",
+    "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
 }
 
 
