@@ -63,13 +63,13 @@ def load_model(models_dir: Path, version: str) -> TrainedModel:
     tc = meta["train_config"]
     config = TrainConfig(**{**tc, "model": ModelConfig(**tc["model"])})
     metadata = (list(meta["node_types"]), [tuple(e) for e in meta["edge_types"]])
-    model = build_model(metadata, config.model)  # type: ignore[arg-type]
+    model = build_model(metadata, config.model)
     _materialise(model, state)
     model.load_state_dict(state)
     model.eval()
-    return TrainedModel(model, FeatureScaler.from_json(meta["features"]), metadata,  # type: ignore[arg-type]
+    return TrainedModel(model, FeatureScaler.from_json(meta["features"]), metadata,
                         float(meta["threshold"]), config, frozenset(meta["dropped_modalities"]),
-                        {k: float(v) for k, v in meta["metrics"].items()}, tuple(meta["window"]))  # type: ignore[arg-type]
+                        {k: float(v) for k, v in meta["metrics"].items()}, tuple(meta["window"]))
 
 
 def latest_version(models_dir: Path) -> str | None:

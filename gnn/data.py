@@ -40,7 +40,7 @@ class FeatureScaler:
                 for t in self.names}
 
     @staticmethod
-    def from_json(obj: Mapping[str, Mapping[str, list]]) -> FeatureScaler:  # type: ignore[type-arg]
+    def from_json(obj: Mapping[str, Mapping[str, list]]) -> FeatureScaler:
         return FeatureScaler({t: tuple(v["names"]) for t, v in obj.items()},
                              {t: tuple(float(x) for x in v["mean"]) for t, v in obj.items()},
                              {t: tuple(float(x) for x in v["std"]) for t, v in obj.items()})

@@ -50,12 +50,12 @@ class _Sage(torch.nn.Module):
 
 def build_model(metadata: Metadata, config: ModelConfig) -> torch.nn.Module:
     model = to_hetero(_Sage(config.hidden, config.dropout), (metadata[0], metadata[1]), aggr="sum")
-    return model  # type: ignore[no-any-return]
+    return model
 
 
 def metadata_of(data: HeteroData) -> Metadata:
     nodes, edges = data.metadata()
-    return list(nodes), [tuple(e) for e in edges]  # type: ignore[misc]
+    return list(nodes), [tuple(e) for e in edges]
 
 
 def align(data: HeteroData, metadata: Metadata) -> HeteroData:
@@ -78,4 +78,4 @@ def align(data: HeteroData, metadata: Metadata) -> HeteroData:
 def account_logits(model: torch.nn.Module, data: HeteroData) -> Tensor:
     """Forward pass; returns float32 [n_accounts] logits."""
     out = model(data.x_dict, data.edge_index_dict)
-    return out[ACCOUNT].view(-1)  # type: ignore[no-any-return]
+    return out[ACCOUNT].view(-1)

@@ -49,7 +49,7 @@ def write_report(report: EvalReport, out_dir: Path) -> tuple[Path, Path]:
 
 def summary_rows(report: EvalReport) -> list[tuple[str, ...]]:
     """One row per method: name, PR-AUC, account F1, ring P, R, F1, look-alike rings in top 20."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, m in report.metrics.items():
         acc, rings = m["accounts"], m["rings"]
         assert isinstance(acc, dict) and isinstance(rings, dict)

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from gnn.data import feature_column
-from gnn.evidence import BEHAVIOUR, COUPON, SHARED, EvidenceConfig, EvidenceGraph, coupon_bursts, shared_groups
+from gnn.evidence import (
+    BEHAVIOUR,
+    COUPON,
+    SHARED,
+    EvidenceConfig,
+    EvidenceGraph,
+    coupon_bursts,
+    shared_groups,
+)
 from gnn.loops import Loop
 from gnn.modalities import dropped_relation
 from graph.export_types import GraphExport

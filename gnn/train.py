@@ -105,7 +105,7 @@ def train(export: GraphExport, config: TrainConfig = TrainConfig(),
         optimiser.zero_grad()
         logits = account_logits(model, data)
         loss = balanced_bce(logits[tr_t], y_t[tr_t])
-        loss.backward()  # type: ignore[no-untyped-call]
+        loss.backward()
         optimiser.step()
         model.eval()
         with torch.no_grad():
