@@ -115,7 +115,7 @@ def status(cfg: LocalNeo4jConfig) -> LocalStatus:
 def start(cfg: LocalNeo4jConfig) -> LocalStatus:
     """Start the server (no-op if it already runs) and return once Bolt accepts connections."""
     if (pid := _running_pid(cfg)) is not None:
-        log.info("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
+        log.debug("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
         return status(cfg)
     _check_launcher_built()
     major = java_major_version(cfg.java)
