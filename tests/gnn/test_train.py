@@ -84,3 +84,21 @@ def test_detect_end_to_end_finds_gang_and_loop_not_family(tmp_path: Path) -> Non
     assert not any(s & set(groups["family"]) for s in sets)
     score = {s.account_id: s.score for s in det.scores}
     assert max(score[a] for a in groups["family"]) < min(score[a] for a in groups["gang"])
+
+
+def test_empty_node_types_and_relations_are_tolerated(tmp_path: Path) -> None:
+    """graph/export.py emits every node type and relation, some of them empty on a quiet day."""
+    from dataclasses import replace
+
+    from graph.export_types import EdgeTable, NodeTable
+
+    export, groups = scenario()
+    empty = np.zeros(0, dtype=np.int64)
+    nodes = {**export.nodes, "coupon": NodeTable((), np.zeros((0, 1), np.float32), ("degree",))}
+    edges = tuple(e for e in export.edges if e.relation != "claimed") + (
+        EdgeTable("account", "claimed", "coupon", empty, empty, np.zeros(0, np.float32)),
+        EdgeTable("account", "called_from", "phone", empty, empty, np.zeros(0, np.float32)))
+    quiet = replace(export, nodes=nodes, edges=edges)
+    det = detect(quiet, DetectConfig(train=FAST), tmp_path, "b")
+    assert len(det.scores) == 28
+    assert set(groups["loop"]) in [{m.account_id for m in r.members} for r in det.rings]
