@@ -4,7 +4,11 @@ Strongly connected components of the account-level buys_from graph (scipy, linea
 the candidate loops; a bounded simple-cycle search (networkx) confirms that a component holds a
 cycle of at least three accounts and keeps the accounts on such cycles. Components larger than
 `max_component` (a marketplace where shops also buy from shops) are first thinned to pairs with
-at least `min_orders` orders, since brushing repeats orders along the loop.
+at least `min_orders` orders, since brushing repeats orders along the loop. Two loops joined by
+a stray order each way form one component; it is split where removing a single buyer->seller
+pair leaves two or more strongly connected parts of at least `min_size` accounts that together
+keep >= 90% of the accounts (cutting one edge of a real loop, even one with a few chords, leaves
+no cycle or only a short one through a chord).
 """
 
 from __future__ import annotations
@@ -63,6 +67,20 @@ def _components(n: int, src: np.ndarray, dst: np.ndarray, min_size: int) -> list
     return [np.flatnonzero(label == c) for c in np.flatnonzero(counts >= min_size)]
 
 
+def _split(nodes: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int, min_size: int,
+           depth: int = 0) -> list[np.ndarray]:
+    """Split a strongly connected component at a single edge that joins two loops (recursively)."""
+    inside = np.flatnonzero(np.isin(src, nodes) & np.isin(dst, nodes))
+    if depth < 8 and len(nodes) >= 2 * min_size and len(inside) <= 2000:
+        for e in inside:
+            keep = inside[inside != e]
+            parts = _components(n, src[keep], dst[keep], min_size)
+            # a join: the parts keep nearly every account (cutting a loop with chords drops many)
+            if len(parts) >= 2 and sum(len(p) for p in parts) >= 0.9 * len(nodes):
+                return [q for p in parts for q in _split(p, src, dst, n, min_size, depth + 1)]
+    return [nodes]
+
+
 def _on_cycles(nodes: np.ndarray, src: np.ndarray, dst: np.ndarray, w: np.ndarray,
                config: LoopConfig) -> Loop | None:
     inside = np.isin(src, nodes) & np.isin(dst, nodes)
@@ -90,7 +108,7 @@ def find_loops(export: GraphExport, config: LoopConfig = LoopConfig()) -> list[L
                      if len(p) <= config.max_component]
             if not parts:
                 log.info("skipped a %d-account order component with no small repeated-order loop", len(comp))
-        for p in parts:
+        for p in [q for part in parts for q in _split(part, src, dst, n, config.min_size)]:
             loop = _on_cycles(p, src, dst, w, config)
             if loop is not None:
                 loops.append(loop)

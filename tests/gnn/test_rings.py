@@ -69,3 +69,17 @@ def test_ring_ids_are_deterministic() -> None:
     b = find_rings(export, s, DetectConfig(), "b1", "t")
     assert [r.ring_id for r in a] == [r.ring_id for r in b]
     assert a and all(r.ring_id.startswith("ring-") for r in a)
+
+
+def test_two_loops_joined_by_stray_orders_are_two_rings() -> None:
+    from tests.gnn.builders import build_export
+
+    a = [f"a{i}" for i in range(7)]
+    b = [f"b{i}" for i in range(5)]
+    edges = [("buys_from", x, a[(i + 1) % 7], 2.0) for i, x in enumerate(a)]
+    edges += [("buys_from", x, b[(i + 1) % 5], 2.0) for i, x in enumerate(b)]
+    edges += [("buys_from", "a0", "b0", 1.0), ("buys_from", "b2", "a3", 1.0)]  # one stray order each way
+    export = build_export({x: {"n_orders": 2.0} for x in a + b}, edges)
+    ids = export.nodes["account"].ids
+    found = sorted(sorted(ids[i] for i in lp.members) for lp in find_loops(export))
+    assert found == [sorted(a), sorted(b)]
