@@ -1,0 +1,116 @@
+"""Benchmark: full-batch training epoch time, full inference time and peak memory of the scorer.
+
+    python -m bench.gnn_scale --accounts 100000 1000000 --epochs 3 --threads 2 [--device cuda] [--rings]
+
+Each size runs in its own subprocess so that its peak RSS is its own. Training is FULL-BATCH (the
+whole graph in one forward/backward; no neighbour sampling). Exports are synthetic
+(bench/synthetic.py): ~3 edges per account per relation family, the same schema as graph/'s export.
+--rings also times ring finding (evidence graph + Leiden + order loops; needs igraph/leidenalg).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _one(n: int, epochs: int, threads: int, device: str, rings: bool) -> dict[str, float]:
+    import numpy as np
+    import torch
+
+    torch.set_num_threads(threads)
+    from bench.synthetic import make_export
+    from gnn.data import to_hetero_data
+    from gnn.model import ModelConfig, account_logits, build_model, metadata_of
+    from gnn.train import balanced_bce
+
+    out: dict[str, float] = {"accounts": n}
+    t = time.perf_counter()
+    export, _ = make_export(n, seed=0)
+    out["generate_s"] = time.perf_counter() - t
+    out["edges"] = float(sum(len(e.src) for e in export.edges))
+    t = time.perf_counter()
+    data, _ = to_hetero_data(export)
+    out["to_hetero_s"] = time.perf_counter() - t
+    data = data.to(device)
+    torch.manual_seed(0)
+    model = build_model(metadata_of(data), ModelConfig()).to(device)
+    with torch.no_grad():
+        account_logits(model, data)
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    y = data["account"].y
+    idx = torch.nonzero(y >= 0).view(-1)
+    times = []
+    for _ in range(epochs + 1):  # the first epoch is a warm-up
+        if device == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        model.train()
+        opt.zero_grad()
+        loss = balanced_bce(account_logits(model, data)[idx], y[idx])
+        loss.backward()  # type: ignore[no-untyped-call]
+        opt.step()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    out["epoch_s_median"] = statistics.median(times[1:])
+    out["epoch_s_max"] = max(times[1:])
+    model.eval()
+    inf = []
+    for _ in range(3):
+        t = time.perf_counter()
+        with torch.no_grad():
+            p = torch.sigmoid(account_logits(model, data)).cpu().numpy()
+        inf.append(time.perf_counter() - t)
+    out["inference_s_median"] = statistics.median(inf)
+    out["inference_accounts_per_s"] = n / out["inference_s_median"]
+    assert np.isfinite(p).all()
+    if device == "cuda":
+        out["gpu_peak_gib"] = torch.cuda.max_memory_allocated() / 2**30
+    if rings:
+        from gnn.detect import DetectConfig, find_rings
+
+        t = time.perf_counter()
+        found = find_rings(export, p, DetectConfig(), "bench", "")
+        out["rings_s"] = time.perf_counter() - t
+        out["rings_found"] = float(len(found))
+    out["peak_rss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--accounts", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--rings", action="store_true")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(_one(args.child, args.epochs, args.threads, args.device, args.rings)))
+        return
+    print(f"full-batch training, device={args.device}, threads={args.threads}, epochs timed={args.epochs}")
+    for n in args.accounts:
+        cmd = [sys.executable, "-m", "bench.gnn_scale", "--child", str(n), "--epochs", str(args.epochs),
+               "--threads", str(args.threads), "--device", args.device] + (["--rings"] if args.rings else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{n:>9} accounts: FAILED (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(f"{n:>9} accounts, {r['edges']:.0f} edges: epoch {r['epoch_s_median']:.3f} s (max {r['epoch_s_max']:.3f}), "
+              f"inference {r['inference_s_median']:.3f} s ({r['inference_accounts_per_s']:.0f} accounts/s), "
+              f"peak RSS {r['peak_rss_gib']:.2f} GiB"
+              + (f", GPU peak {r['gpu_peak_gib']:.2f} GiB" if "gpu_peak_gib" in r else "")
+              + (f", rings {r['rings_s']:.1f} s ({r['rings_found']:.0f})" if "rings_s" in r else "")
+              + f" [generate {r['generate_s']:.1f} s, to_hetero {r['to_hetero_s']:.1f} s]")
+
+
+if __name__ == "__main__":
+    main()

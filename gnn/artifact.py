@@ -1,0 +1,85 @@
+"""Versioned model artefacts: `<models>/<version>/model.pt` + `metadata.json`.
+
+The version is derived from the data window and a hash of the weights, so retraining with the
+same seed on the same export gives the same version (and overwrites nothing else). Both files
+are written to temporary names first and moved into place, the metadata last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import torch
+import torch_geometric
+
+from gnn.data import FeatureScaler
+from gnn.errors import ModelArtifactError
+from gnn.model import ModelConfig, build_model
+from gnn.train import TrainConfig, TrainedModel
+
+FORMAT = 1
+
+
+def save_model(trained: TrainedModel, models_dir: Path, extra_metrics: dict[str, float] | None = None) -> str:
+    """Write the artefact; returns its version string."""
+    buf = io.BytesIO()
+    torch.save(trained.model.state_dict(), buf)
+    weights = buf.getvalue()
+    version = f"gnn-{trained.window[1]}-{hashlib.sha1(weights).hexdigest()[:10]}"
+    folder = models_dir / version
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "format": FORMAT, "version": version, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "window": list(trained.window), "features": trained.scaler.to_json(),
+        "node_types": trained.metadata[0], "edge_types": [list(e) for e in trained.metadata[1]],
+        "threshold": trained.threshold, "dropped_modalities": sorted(trained.drop),
+        "train_config": asdict(trained.config), "metrics": {**trained.metrics, **(extra_metrics or {})},
+        "torch": torch.__version__, "torch_geometric": torch_geometric.__version__,
+    }
+    (folder / "model.pt.tmp").write_bytes(weights)
+    os.replace(folder / "model.pt.tmp", folder / "model.pt")
+    (folder / "metadata.json.tmp").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    os.replace(folder / "metadata.json.tmp", folder / "metadata.json")
+    return version
+
+
+def load_model(models_dir: Path, version: str) -> TrainedModel:
+    """Rebuild a saved model (lazy layers are sized from the saved weights' shapes)."""
+    folder = models_dir / version
+    try:
+        meta = json.loads((folder / "metadata.json").read_text())
+        state = torch.load(folder / "model.pt", weights_only=True)
+    except (OSError, ValueError, RuntimeError) as e:
+        raise ModelArtifactError(f"cannot read model {version} in {models_dir}: {e}; retrain with "
+                                 "`riskgraph gnn train` or pick another version") from e
+    if meta.get("format") != FORMAT:
+        raise ModelArtifactError(f"model {version} has format {meta.get('format')}, this riskgraph reads {FORMAT}")
+    tc = meta["train_config"]
+    config = TrainConfig(**{**tc, "model": ModelConfig(**tc["model"])})
+    metadata = (list(meta["node_types"]), [tuple(e) for e in meta["edge_types"]])
+    model = build_model(metadata, config.model)
+    _materialise(model, state)
+    model.load_state_dict(state)
+    model.eval()
+    return TrainedModel(model, FeatureScaler.from_json(meta["features"]), metadata,
+                        float(meta["threshold"]), config, frozenset(meta["dropped_modalities"]),
+                        {k: float(v) for k, v in meta["metrics"].items()}, tuple(meta["window"]))
+
+
+def latest_version(models_dir: Path) -> str | None:
+    """The most recently written complete artefact in `models_dir`, or None."""
+    metas = sorted(models_dir.glob("*/metadata.json"), key=lambda p: p.stat().st_mtime)
+    return metas[-1].parent.name if metas else None
+
+
+def _materialise(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> None:
+    """Give lazy (-1) parameters the shapes stored in `state` so load_state_dict can fill them."""
+    for name, param in model.named_parameters():
+        if isinstance(param, torch.nn.parameter.UninitializedParameter) and name in state:
+            param.materialize(state[name].shape)
