@@ -1,0 +1,179 @@
+"""The only module that imports whisper, faster_whisper and ctranslate2.
+
+Two engines with one shape (`SpeechModel`): faster-whisper (CTranslate2, int8 or float32) and
+openai-whisper (PyTorch, fp32, on a checkpoint made by asr.convert). Both take 16 kHz float32
+PCM and return asr's own `Transcript`, so the rest of the package never sees a library type.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from asr.errors import ModelFilesError, TranscriptionError
+from asr.models import check_ct2_folder
+from asr.transcript import SAMPLE_RATE, Segment, Transcript
+
+# Read by native libraries when they load; the CLI sets them first, this covers direct use.
+# onnxruntime (faster-whisper's VAD) phones home unless told not to; torch's spinning OpenMP
+# threads make openai-whisper ~10x slower when another process shares the cores.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to decode one recording (the same meaning in both backends)."""
+
+    language: str | None  # None: the engine detects it
+    temperatures: tuple[float, ...] = (0.0,)  # (0.0,) is greedy with no fallback
+    beam_size: int = 1  # 1 = greedy
+    initial_prompt: str | None = None  # text the decoder is conditioned on (e.g. script choice)
+
+
+class SpeechModel(Protocol):
+    name: str  # model name, e.g. "tiny.en"
+    backend: str  # e.g. "faster-whisper/int8"
+    multilingual: bool
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]: ...
+
+
+def _duration(audio: np.ndarray) -> float:
+    return float(len(audio)) / SAMPLE_RATE
+
+
+class FasterWhisperModel:
+    """faster-whisper on a CTranslate2 folder; compute_type "int8" or "float32"."""
+
+    def __init__(self, model_dir: Path, name: str, compute_type: str = "int8", threads: int = 2) -> None:
+        from faster_whisper import WhisperModel
+
+        check_ct2_folder(model_dir)
+        self.name, self.backend = name, f"faster-whisper/{compute_type}"
+        try:
+            self._model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+                                       cpu_threads=threads, num_workers=1, local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ModelFilesError(f"faster-whisper cannot load {model_dir} ({compute_type}): {e}") from e
+        self.multilingual = bool(self._model.model.is_multilingual)
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        temperature: float | tuple[float, ...] = options.temperatures
+        try:
+            segments, info = self._model.transcribe(
+                audio, language=options.language, task="transcribe", beam_size=options.beam_size,
+                temperature=temperature, condition_on_previous_text=False,
+                initial_prompt=options.initial_prompt, vad_filter=False)
+            segs = tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
+                                 float(s.no_speech_prob)) for s in segments)  # the generator decodes here
+        except (RuntimeError, ValueError) as e:
+            raise TranscriptionError(f"faster-whisper failed: {e}") from e
+        detected = options.language is None
+        return Transcript(language=info.language, language_probability=float(info.language_probability)
+                          if detected else None, text=_join(segs, info.language),
+                          segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        if not self.multilingual:
+            return "en", 1.0
+        language, probability, _ = self._model.detect_language(audio)
+        return str(language), float(probability)
+
+    def encode(self, audio: np.ndarray) -> np.ndarray:
+        """Encoder output for the first 30 s window, float32 [n_audio_ctx, n_audio_state] (for parity checks)."""
+        import ctranslate2
+
+        fe = self._model.feature_extractor
+        features = fe(audio)[:, : fe.nb_max_frames]
+        features = np.pad(features, ((0, 0), (0, fe.nb_max_frames - features.shape[1])))
+        out = self._model.model.encode(ctranslate2.StorageView.from_array(features[None].astype(np.float32)),
+                                       to_cpu=True)
+        return np.array(out)[0].astype(np.float32)
+
+
+class OpenAIWhisperModel:
+    """openai-whisper (PyTorch fp32) on a checkpoint written by asr.convert."""
+
+    def __init__(self, checkpoint: Path, name: str, threads: int = 2) -> None:
+        import torch
+        import whisper
+
+        from asr.convert import alignment_mask
+
+        torch.set_num_threads(threads)
+        self.name, self.backend = name, "openai-whisper/fp32"
+        try:
+            data: dict[str, Any] = torch.load(checkpoint, map_location="cpu", weights_only=True)
+            model = whisper.model.Whisper(whisper.model.ModelDimensions(**data["dims"]))
+            model.load_state_dict(data["model_state_dict"])
+        except (OSError, RuntimeError, KeyError, TypeError) as e:
+            raise ModelFilesError(f"{checkpoint} is not an openai-whisper checkpoint ({e}); "
+                                  "rebuild it with `riskgraph asr convert`") from e
+        # load_model(path) leaves the default heads; the model's own heads make word timings right.
+        dims = model.dims
+        mask = alignment_mask(dims.n_text_layer, dims.n_text_head, data.get("alignment_heads") or [])
+        model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+        self._model = model.eval()
+        self.multilingual = bool(model.is_multilingual)
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        import whisper
+
+        try:
+            result = whisper.transcribe(
+                self._model, audio.astype(np.float32), language=options.language, task="transcribe",
+                temperature=options.temperatures, beam_size=options.beam_size if options.beam_size > 1 else None,
+                condition_on_previous_text=False, initial_prompt=options.initial_prompt, fp16=False, verbose=None)
+        except (RuntimeError, ValueError) as e:
+            raise TranscriptionError(f"openai-whisper failed: {e}") from e
+        segs = tuple(Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip(), float(s["avg_logprob"]),
+                             float(s["no_speech_prob"])) for s in result["segments"])
+        language = str(result["language"])
+        probability = None
+        if options.language is None:
+            probability = self.detect_language(audio)[1]
+        return Transcript(language=language, language_probability=probability, text=_join(segs, language),
+                          segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        import torch
+        import whisper
+
+        if not self.multilingual:
+            return "en", 1.0
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)),
+                                          self._model.dims.n_mels)
+        with torch.no_grad():
+            _, probs = self._model.detect_language(mel)
+        assert isinstance(probs, dict)
+        language = max(probs, key=lambda k: probs[k])
+        return str(language), float(probs[language])
+
+    def encode(self, audio: np.ndarray) -> np.ndarray:
+        """Encoder output for the first 30 s window, float32 [n_audio_ctx, n_audio_state]."""
+        import torch
+        import whisper
+
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)),
+                                          self._model.dims.n_mels)
+        with torch.no_grad():
+            return self._model.embed_audio(mel[None]).numpy()[0]
+
+
+def _join(segments: tuple[Segment, ...], language: str) -> str:
+    # Chinese and Japanese are written without spaces between segments.
+    sep = "" if language in ("zh", "ja", "yue") else " "
+    return sep.join(s.text for s in segments).strip()
