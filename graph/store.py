@@ -10,7 +10,7 @@ what to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, LiteralString, cast
@@ -97,16 +97,20 @@ class GraphStore:
             return s.execute_write(_collect, cypher, dict(params or {}))
 
     def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = 5000,
-                      extra: Mapping[str, Any] | None = None) -> int:
+                      extra: Mapping[str, Any] | None = None,
+                      on_batch: Callable[[int], None] | None = None) -> int:
         """Run `cypher` once per batch with `$rows` bound to the batch; returns rows written.
 
         Each batch is its own transaction: an interrupted load leaves whole batches only,
         and idempotent `MERGE` statements make a re-run converge on the same state.
+        `on_batch` gets the running total after each batch (for progress bars).
         """
         total = 0
         for batch in _chunks(rows, batch_size):
             self.write(cypher, {**(extra or {}), "rows": batch})
             total += len(batch)
+            if on_batch:
+                on_batch(total)
         return total
 
     def run_schema(self, statements: Sequence[str]) -> None:

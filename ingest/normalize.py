@@ -1,0 +1,164 @@
+"""The normalizers every source shares: address key and phone.
+
+An address typed into an order and one read by OCR from a parcel label must become the same
+Address node, so both go through `address_key` here and nowhere else. The key collapses
+*formatting* differences (full-width characters, omitted province or 省/市/区 suffixes, spacing,
+case, punctuation, street-type abbreviations, unit spellings, part order); it deliberately does
+not guess at typos, which are the job of fuzzy matching downstream.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """A parsed address. Empty strings for parts that are absent or not recognized."""
+
+    language: str  # "zh" | "en"
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""  # zh: road name with its suffix (科技园路); en: house number + street (12 oak st)
+    number: str = ""  # zh: door number (88号 -> "88"); en: house number
+    unit: str = ""  # building/room (zh "3栋1201", en "4b")
+    postcode: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.language == "zh":
+            return "zh|" + "|".join((self.province, self.city, self.district, self.street, self.number, self.unit))
+        return "en|" + "|".join((self.street, self.unit, self.city, self.postcode))
+
+
+def fold_width(text: str) -> str:
+    """Full-width to half-width (ＡＢ１２ -> AB12) and other compatibility forms (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_address(raw: str) -> AddressParts:
+    text = fold_width(raw).strip()
+    return _parse_zh(text) if _CJK.search(text) else _parse_en(text)
+
+
+def address_key(raw: str) -> str:
+    """The entity-resolution key of an address; equal keys mean the same Address node."""
+    return parse_address(raw).key
+
+
+# --- Chinese ----------------------------------------------------------------------------------
+
+_ZH_PUNCT = re.compile(r"[\s,，。.、;；:：()（）\[\]【】\"'“”‘’]+")
+_ZH_STREET = re.compile(r"^(.*?(?:大道|路|街|道|巷|弄|胡同|大街))(.*)$")
+_ZH_NUMBER = re.compile(r"^(\d+)号(.*)$")
+_ZH_UNIT_SUBS = ((re.compile(r"(\d+)(?:号楼|幢|座|栋)"), r"\1栋"), (re.compile(r"(\d+)单元"), r"\1单元"),
+                 (re.compile(r"室$"), ""), (re.compile(r"^(\d+)[-_](\d+)$"), r"\1栋\2"))
+_MUNICIPAL = "市辖区"
+
+
+@lru_cache(maxsize=1)
+def _cpca() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cpca imports the deprecated pkg_resources
+        import cpca
+    return cpca
+
+
+def _split_admin(text: str) -> tuple[str, str, str, str]:
+    df = _cpca().transform([text])
+    row = df.iloc[0]
+    prov, city, dist, rest = (str(row[c] or "") for c in ("省", "市", "区", "地址"))
+    if city == _MUNICIPAL:  # municipalities (北京, 上海, ...): the city is the province
+        city = prov
+    return prov, city, dist, rest
+
+
+def _parse_zh(text: str) -> AddressParts:
+    text = _ZH_PUNCT.sub("", text)
+    prov, city, dist, rest = _split_admin(text)
+    street, number, unit = "", "", rest
+    if m := _ZH_STREET.match(rest):
+        street, unit = m.group(1), m.group(2)
+    if m := _ZH_NUMBER.match(unit):
+        number, unit = m.group(1), m.group(2)
+    for pattern, repl in _ZH_UNIT_SUBS:
+        unit = pattern.sub(repl, unit)
+    return AddressParts("zh", prov, city, dist, street, number, unit)
+
+
+# --- English ----------------------------------------------------------------------------------
+
+_EN_ABBREV = {
+    "street": "st", "str": "st", "avenue": "ave", "av": "ave", "road": "rd", "boulevard": "blvd",
+    "drive": "dr", "lane": "ln", "court": "ct", "place": "pl", "terrace": "ter", "highway": "hwy",
+    "parkway": "pkwy", "square": "sq", "circle": "cir", "north": "n", "south": "s", "east": "e", "west": "w",
+}
+_EN_STREET_TYPES = {"st", "ave", "rd", "blvd", "dr", "ln", "ct", "pl", "ter", "hwy", "pkwy", "sq", "cir", "way"}
+_EN_UNIT_WORDS = {"apt", "apartment", "unit", "suite", "ste", "room", "rm", "flat", "no"}
+_EN_POSTCODE = re.compile(r"^\d{5}(?:-\d{4})?$")
+
+
+def _parse_en(text: str) -> AddressParts:
+    text = text.lower().replace("#", " unit ")
+    tokens = [t for t in re.split(r"[^a-z0-9\-]+", text) if t and t != "-"]
+    tokens = [_EN_ABBREV.get(t, t) for t in tokens]
+    unit = ""
+    for i, tok in enumerate(tokens[:-1]):
+        if tok in _EN_UNIT_WORDS:
+            unit = tokens[i + 1]
+            del tokens[i:i + 2]
+            break
+    postcode = ""
+    for i in range(len(tokens) - 1, -1, -1):
+        if _EN_POSTCODE.match(tokens[i]):
+            postcode = tokens.pop(i)[:5]
+            break
+    number, street, city = "", "", ""
+    start = next((i for i, t in enumerate(tokens) if t.isdigit()), None)
+    if start is not None:
+        end = next((j for j in range(start + 1, len(tokens)) if tokens[j] in _EN_STREET_TYPES), None)
+        if end is not None:
+            number = tokens[start]
+            street = " ".join(tokens[start:end + 1])
+            city = " ".join(tokens[:start] + tokens[end + 1:])
+    if not street:  # no recognizable street: keep the words in order so equal text still matches
+        city = " ".join(tokens)
+    return AddressParts("en", street=street, number=number, unit=unit.lstrip("0") or unit,
+                        city=city, postcode=postcode)
+
+
+# --- Phones -----------------------------------------------------------------------------------
+
+_CN_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_phone(raw: str | None) -> str | None:
+    """E.164 form (+8613812345678, +14155550123), or None if it is not a phone we recognize.
+
+    Chinese mobiles are 11 digits starting 1[3-9]; US numbers are 10 digits (optionally with a
+    leading country code 1). An explicit +86 / +1 / 0086 prefix wins over the digit patterns.
+    """
+    if not raw:
+        return None
+    text = fold_width(raw).strip()
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+86") or digits.startswith("0086"):
+        digits = digits[2:] if text.startswith("+") else digits[4:]
+        return f"+86{digits}" if _CN_MOBILE.match(digits) else None
+    if text.startswith("+1"):
+        digits = digits[1:]
+        return f"+1{digits}" if len(digits) == 10 else None
+    us_trunk = re.match(r"^1\D", text) is not None  # "1 415 555 0123": a lone 1 is the US trunk code
+    if _CN_MOBILE.match(digits) and not us_trunk:
+        return f"+86{digits}"
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return f"+1{digits}" if len(digits) == 10 and digits[0] in "23456789" else None
