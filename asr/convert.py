@@ -97,7 +97,8 @@ def whisper_state_dict(m: Ct2Model) -> dict[str, torch.Tensor]:
     """openai-whisper parameter names -> tensors, in the CT2 file's dtype."""
     if m.spec != SPEC:
         raise ModelFilesError(f"model.bin holds a {m.spec}, not a {SPEC}: only Whisper models convert")
-    v, dims, out = m.variables, whisper_dims(m), {}
+    v, dims = m.variables, whisper_dims(m)
+    out: dict[str, torch.Tensor] = {}
     for name in ("conv1", "conv2"):
         _linear(v, f"encoder/{name}", f"encoder.{name}", out)
     out["encoder.positional_embedding"] = _t(v["encoder/position_encodings/encodings"])

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.backends import FALLBACK_TEMPERATURES, DecodeOptions, FasterWhisperModel, OpenAIWhisperModel, SpeechModel
+from asr.backends import (
+    FALLBACK_TEMPERATURES,
+    DecodeOptions,
+    FasterWhisperModel,
+    OpenAIWhisperModel,
+    SpeechModel,
+)
 from asr.convert import convert
 from asr.errors import AsrError
 from asr.models import english_model_dir, multilingual_model_dir

@@ -31,6 +31,15 @@ class Settings:
     neo4j_heap_mb: int = 1024
     neo4j_pagecache_mb: int = 512
     java: str = "java"
+    # ASR (asr/): models default to the packaged wheels (tiny.en for English, base for the rest).
+    asr_backend: str = "faster-whisper"  # faster-whisper | openai-whisper
+    asr_compute_type: str = "int8"  # faster-whisper: int8 | float32
+    asr_language: str | None = None  # default language when calls.csv gives none; None = detect
+    asr_english_model: Path | None = None  # CTranslate2 folder replacing the packaged tiny.en
+    asr_multilingual_model: Path | None = None  # CTranslate2 folder replacing the packaged base
+    asr_threads: int = 2
+    asr_beam_size: int = 1  # 1 = greedy
+    asr_max_seconds: int = 600  # longer recordings are quarantined
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
     @property
@@ -54,6 +63,14 @@ _ENV = {
     "NEO4J_HEAP_MB": "neo4j_heap_mb",
     "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
     "RISKGRAPH_JAVA": "java",
+    "RISKGRAPH_ASR_BACKEND": "asr_backend",
+    "RISKGRAPH_ASR_COMPUTE_TYPE": "asr_compute_type",
+    "RISKGRAPH_ASR_LANGUAGE": "asr_language",
+    "RISKGRAPH_ASR_ENGLISH_MODEL": "asr_english_model",
+    "RISKGRAPH_ASR_MULTILINGUAL_MODEL": "asr_multilingual_model",
+    "RISKGRAPH_ASR_THREADS": "asr_threads",
+    "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
+    "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
 }
 
 

@@ -1,0 +1,76 @@
+"""Parquet I/O for the batch job: transcripts.parquet and quarantine/asr.parquet (atomic writes)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from asr.records import CallTranscript, QuarantineRecord
+
+TRANSCRIPTS_FILE = "transcripts.parquet"
+QUARANTINE_FILE = Path("quarantine") / "asr.parquet"
+
+SEGMENT = pl.Struct({"start": pl.Float64, "end": pl.Float64, "text": pl.String,
+                     "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64})
+ENTITY = pl.Struct({"kind": pl.String, "value": pl.String, "text": pl.String})
+CONFIDENCES = pl.Struct({"avg_logprob": pl.Float64, "no_speech_prob": pl.Float64,
+                         "language_probability": pl.Float64})
+_TRANSCRIPT_COLUMNS: dict[str, pl.DataType] = {
+    "call_id": pl.String(), "caller_phone": pl.String(), "account_id": pl.String(), "started_at": pl.String(),
+    "language": pl.String(), "text": pl.String(), "segments": pl.List(SEGMENT), "confidences": CONFIDENCES,
+    "intents": pl.List(pl.String()), "keywords": pl.List(pl.String()), "entities": pl.List(ENTITY),
+    "model": pl.String(), "backend": pl.String(), "audio": pl.String(), "audio_sha256": pl.String(),
+    "duration_s": pl.Float64(),
+}
+TRANSCRIPT_SCHEMA = pl.Schema(_TRANSCRIPT_COLUMNS)
+QUARANTINE_SCHEMA = pl.Schema({"item": pl.String, "source": pl.String, "reason": pl.String, "detail": pl.String})
+
+
+def transcript_row(c: CallTranscript) -> dict[str, Any]:
+    t = c.transcript
+    return {
+        "call_id": c.call_id, "caller_phone": c.caller_phone, "account_id": c.account_id,
+        "started_at": c.started_at, "language": t.language, "text": t.text,
+        "segments": [{"start": s.start, "end": s.end, "text": s.text, "avg_logprob": s.avg_logprob,
+                      "no_speech_prob": s.no_speech_prob} for s in t.segments],
+        "confidences": {"avg_logprob": t.avg_logprob, "no_speech_prob": t.no_speech_prob,
+                        "language_probability": t.language_probability},
+        "intents": list(c.signals.intents), "keywords": list(c.signals.keywords),
+        "entities": [{"kind": e.kind, "value": e.value, "text": e.text} for e in c.signals.entities],
+        "model": t.model, "backend": t.backend, "audio": c.audio, "audio_sha256": c.audio_sha256,
+        "duration_s": t.duration,
+    }
+
+
+def transcripts_frame(calls: Sequence[CallTranscript]) -> pl.DataFrame:
+    return pl.DataFrame([transcript_row(c) for c in calls], schema=TRANSCRIPT_SCHEMA)
+
+
+def read_transcripts(path: Path) -> pl.DataFrame:
+    """Existing transcripts (an empty frame when there is no file yet)."""
+    if not path.is_file():
+        return pl.DataFrame(schema=TRANSCRIPT_SCHEMA)
+    return pl.read_parquet(path).select(list(TRANSCRIPT_SCHEMA.names()))
+
+
+def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
+    """Write to a temp file in the same folder, then os.replace: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    os.close(fd)
+    try:
+        df.write_parquet(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_quarantine(records: Sequence[QuarantineRecord], path: Path) -> None:
+    rows = [{"item": r.item, "source": r.source, "reason": r.reason, "detail": r.detail} for r in records]
+    write_parquet_atomic(pl.DataFrame(rows, schema=QUARANTINE_SCHEMA), path)
