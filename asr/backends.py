@@ -77,8 +77,8 @@ class FasterWhisperModel:
                 audio, language=options.language, task="transcribe", beam_size=options.beam_size,
                 temperature=temperature, condition_on_previous_text=False,
                 initial_prompt=options.initial_prompt, vad_filter=False)
-            segs = tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
-                                 float(s.no_speech_prob)) for s in segments)  # the generator decodes here
+            segs = _drop_echo(tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
+                                            float(s.no_speech_prob)) for s in segments), options)  # decodes here
         except (RuntimeError, ValueError) as e:
             raise TranscriptionError(f"faster-whisper failed: {e}") from e
         detected = options.language is None
@@ -139,8 +139,9 @@ class OpenAIWhisperModel:
                 condition_on_previous_text=False, initial_prompt=options.initial_prompt, fp16=False, verbose=None)
         except (RuntimeError, ValueError) as e:
             raise TranscriptionError(f"openai-whisper failed: {e}") from e
-        segs = tuple(Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip(), float(s["avg_logprob"]),
-                             float(s["no_speech_prob"])) for s in result["segments"])
+        segs = _drop_echo(tuple(Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip(),
+                                        float(s["avg_logprob"]), float(s["no_speech_prob"]))
+                                for s in result["segments"]), options)
         language = str(result["language"])
         probability = None
         if options.language is None:
@@ -171,6 +172,14 @@ class OpenAIWhisperModel:
                                           self._model.dims.n_mels)
         with torch.no_grad():
             return self._model.embed_audio(mel[None]).numpy()[0]
+
+
+def _drop_echo(segments: tuple[Segment, ...], options: DecodeOptions) -> tuple[Segment, ...]:
+    """Drop segments that only repeat the initial prompt: Whisper's answer to audio it cannot read."""
+    if not options.initial_prompt:
+        return segments
+    prompt = options.initial_prompt.strip()
+    return tuple(s for s in segments if s.text.strip() != prompt)
 
 
 def _join(segments: tuple[Segment, ...], language: str) -> str:

@@ -46,7 +46,7 @@ class AsrConfig:
     english_model: Path | None = None  # CTranslate2 folder; None = the packaged tiny.en
     multilingual_model: Path | None = None  # CTranslate2 folder; None = the packaged base (joined)
     threads: int = 2
-    beam_size: int = 1  # 1 = greedy
+    beam_size: int = 5  # 1 = greedy; 5 fixes most digit slips of tiny.en
     temperature_fallback: bool = True  # never used for NO_FALLBACK_LANGUAGES
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
 

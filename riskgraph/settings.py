@@ -38,7 +38,7 @@ class Settings:
     asr_english_model: Path | None = None  # CTranslate2 folder replacing the packaged tiny.en
     asr_multilingual_model: Path | None = None  # CTranslate2 folder replacing the packaged base
     asr_threads: int = 2
-    asr_beam_size: int = 1  # 1 = greedy
+    asr_beam_size: int = 5  # 1 = greedy
     asr_max_seconds: int = 600  # longer recordings are quarantined
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
