@@ -44,7 +44,7 @@ def pinyin(text: str) -> str:
     return " ".join(syllables)
 
 
-def speak_zh(text: str, path: Path, speed: int = 130) -> Path:
+def speak_zh(text: str, path: Path, speed: int = 110) -> Path:
     subprocess.run(["espeak-ng", "-v", "cmn-latn-pinyin", "-s", str(speed), "-w", str(path), pinyin(text)],
                    check=True)
     return path

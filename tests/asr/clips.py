@@ -35,10 +35,12 @@ ENGLISH = (
          "coupon", "3847192650", "+17185362940"),
 )
 
+# Chosen where espeak-ng's pinyin voice is intelligible to base; ids read out in Mandarin come out
+# mostly garbled (CER 0.9-1.0 measured), so Mandarin entities are unit-tested on text instead.
+# zh_coupon is kept although base mishears it: the intent threshold is over a set that can fail.
 MANDARIN = (
-    Clip("zh_not_received", "zh", "我的包裹一直没有收到，订单号是四五一二三九八七六零。",
-         "我的包裹一直没有收到，订单号是四五一二三九八七六零。", "not_received", "4512398760"),
-    Clip("zh_empty", "zh", "箱子是空的，我要退款。", "箱子是空的，我要退款。", "empty_parcel"),
-    Clip("zh_coupon", "zh", "优惠券不能用，我的手机号是幺三八幺二三四五六七八。",
-         "优惠券不能用，我的手机号是幺三八幺二三四五六七八。", "coupon", None, "+8613812345678"),
+    Clip("zh_not_received", "zh", "我的快递一直没有收到，我要退款。", "我的快递一直没有收到，我要退款。", "not_received"),
+    Clip("zh_empty", "zh", "箱子是空的，里面什么都没有。", "箱子是空的，里面什么都没有。", "empty_parcel"),
+    Clip("zh_wrong_item", "zh", "你们发错货了，这不是我买的。", "你们发错货了，这不是我买的。", "wrong_item"),
+    Clip("zh_coupon", "zh", "我的优惠券不能用。", "我的优惠券不能用。", "coupon"),
 )
