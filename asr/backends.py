@@ -92,16 +92,12 @@ class FasterWhisperModel:
         language, probability, _ = self._model.detect_language(audio)
         return str(language), float(probability)
 
-    def encode(self, audio: np.ndarray) -> np.ndarray:
-        """Encoder output for the first 30 s window, float32 [n_audio_ctx, n_audio_state] (for parity checks)."""
+    def encode(self, mel: np.ndarray) -> np.ndarray:
+        """Encoder output float32 [n_audio_ctx, n_audio_state] for a log-mel window [n_mels, 3000] (parity checks)."""
         import ctranslate2
 
-        fe = self._model.feature_extractor
-        features = fe(audio)[:, : fe.nb_max_frames]
-        features = np.pad(features, ((0, 0), (0, fe.nb_max_frames - features.shape[1])))
-        out = self._model.model.encode(ctranslate2.StorageView.from_array(features[None].astype(np.float32)),
-                                       to_cpu=True)
-        return np.array(out)[0].astype(np.float32)
+        features = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], dtype=np.float32))
+        return np.array(self._model.model.encode(features, to_cpu=True))[0].astype(np.float32)
 
 
 class OpenAIWhisperModel:
@@ -163,15 +159,19 @@ class OpenAIWhisperModel:
         language = max(probs, key=lambda k: probs[k])
         return str(language), float(probs[language])
 
-    def encode(self, audio: np.ndarray) -> np.ndarray:
-        """Encoder output for the first 30 s window, float32 [n_audio_ctx, n_audio_state]."""
-        import torch
+    def log_mel(self, audio: np.ndarray) -> np.ndarray:
+        """openai-whisper's log-mel features of the first 30 s window, float32 [n_mels, 3000]."""
         import whisper
 
-        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)),
-                                          self._model.dims.n_mels)
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)), self._model.dims.n_mels)
+        return mel.numpy()
+
+    def encode(self, mel: np.ndarray) -> np.ndarray:
+        """Encoder output float32 [n_audio_ctx, n_audio_state] for a log-mel window [n_mels, 3000]."""
+        import torch
+
         with torch.no_grad():
-            return self._model.embed_audio(mel[None]).numpy()[0]
+            return self._model.embed_audio(torch.from_numpy(mel)[None]).numpy()[0]
 
 
 def _drop_echo(segments: tuple[Segment, ...], options: DecodeOptions) -> tuple[Segment, ...]:
