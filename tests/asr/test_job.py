@@ -48,7 +48,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     day, work = tmp_path / "day", tmp_path / "work"
     (day / "calls").mkdir(parents=True)
     good = english_clips[:2]
-    for clip, path, _ in good:
+    for _clip, path, _ in good:
         shutil.copy(path, day / "calls" / path.name)
     shutil.copy(good[0][1], day / "calls" / "copy.wav")  # same bytes as the first call
     bad = bad_audio(day / "calls", good[0][1], too_long_s=MAX_SECONDS)
