@@ -69,9 +69,8 @@ def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Tran
                           digest, transcript, extract_signals(transcript.text, transcript.language))
 
 
-def _reuse(done: pl.DataFrame, call: CallRecord, digest: str) -> pl.DataFrame:
-    """The row of an already transcribed copy of this audio, relabelled as `call`."""
-    row = done.filter(pl.col("audio_sha256") == digest).head(1)
+def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:
+    """An already transcribed copy of this audio, as the row of `call`."""
     return row.with_columns(pl.lit(call.call_id).alias("call_id"), pl.lit(call.caller_phone).alias("caller_phone"),
                             pl.lit(call.account_id).alias("account_id"), pl.lit(call.started_at).alias("started_at"),
                             pl.lit(call.audio).alias("audio"))
@@ -83,7 +82,8 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
     out_path, q_path = work_dir / TRANSCRIPTS_FILE, work_dir / QUARANTINE_FILE
     done = read_transcripts(out_path)
     done_keys = set(zip(done["call_id"].to_list(), done["audio_sha256"].to_list(), strict=True))
-    known_audio = set(done["audio_sha256"].to_list())
+    first = done.unique("audio_sha256", keep="first", maintain_order=True)
+    by_audio = {d: first.slice(i, 1) for i, d in enumerate(first["audio_sha256"].to_list())}
     wanted = {c.call_id for c in calls}
     kept = done.filter(pl.col("call_id").is_in(wanted))  # drop rows of calls no longer listed or re-recorded
     frames: list[pl.DataFrame] = []
@@ -104,14 +104,13 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
                 skipped += 1
             else:
                 kept = kept.filter(pl.col("call_id") != call.call_id)
-                if digest and digest in known_audio:
-                    frames.append(_reuse(done, call, digest))
+                if digest and digest in by_audio:
+                    frames.append(_relabel(by_audio[digest], call))
                     reused += 1
                 else:
                     result = transcribe_call(call, path, digest, transcriber, options)
                     new.append(result)
-                    done = pl.concat([done, transcripts_frame([result])])
-                    known_audio.add(digest)
+                    by_audio[digest] = transcripts_frame([result])
                     transcribed += 1
         except BadAudioError as e:
             quarantine.append(QuarantineRecord(call.call_id, call.audio, e.reason, e.detail))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,8 +45,7 @@ class Transcript:
         return _weighted(self.segments, lambda s: s.no_speech_prob, empty=1.0)
 
 
-def _weighted(segments: tuple[Segment, ...], key: object, empty: float = 0.0) -> float:
-    assert callable(key)
+def _weighted(segments: tuple[Segment, ...], key: Callable[[Segment], float], empty: float = 0.0) -> float:
     weights = [max(s.end - s.start, 1e-3) for s in segments]
     if not segments:
         return empty

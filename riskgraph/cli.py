@@ -30,7 +30,7 @@ def main(ctx: typer.Context,
          verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
                         handlers=[RichHandler(console=err, show_path=False)])
-    for noisy in ("neo4j", "urllib3", "ultralytics", "numba"):
+    for noisy in ("neo4j", "urllib3", "ultralytics", "numba", "faster_whisper"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = load_settings(config_file=config)
     configure_offline(settings.var_dir)

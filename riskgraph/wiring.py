@@ -28,13 +28,9 @@ def open_store(settings: Settings, start_if_needed: bool = True) -> GraphStore:
     return GraphStore(Neo4jConnection(cfg.uri, "neo4j", read_or_create_password(cfg), settings.neo4j_database))
 
 
-def asr_config(settings: Settings, **overrides: object) -> AsrConfig:
-    """The ASR configuration from Settings; CLI flags pass overrides (e.g. backend="openai-whisper")."""
-    values: dict[str, object] = {
-        "cache_dir": settings.var_dir / "cache" / "asr", "backend": settings.asr_backend,
-        "compute_type": settings.asr_compute_type, "english_model": settings.asr_english_model,
-        "multilingual_model": settings.asr_multilingual_model, "threads": settings.asr_threads,
-        "beam_size": settings.asr_beam_size,
-    }
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return AsrConfig(**values)  # type: ignore[arg-type]
+def asr_config(settings: Settings, backend: str | None = None, compute_type: str | None = None) -> AsrConfig:
+    """The ASR configuration from Settings; CLI flags override the backend and compute type."""
+    return AsrConfig(cache_dir=settings.var_dir / "cache" / "asr", backend=backend or settings.asr_backend,
+                     compute_type=compute_type or settings.asr_compute_type,
+                     english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
+                     threads=settings.asr_threads, beam_size=settings.asr_beam_size)
