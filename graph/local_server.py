@@ -115,7 +115,7 @@ def status(cfg: LocalNeo4jConfig) -> LocalStatus:
 def start(cfg: LocalNeo4jConfig) -> LocalStatus:
     """Start the server (no-op if it already runs) and return once Bolt accepts connections."""
     if (pid := _running_pid(cfg)) is not None:
-        log.info("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
+        log.debug("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
         return status(cfg)
     _check_launcher_built()
     major = java_major_version(cfg.java)
@@ -194,6 +194,8 @@ def _check_writable(home: Path) -> None:
 
 def _check_port_free(port: int) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As the server binds: connections of a killed predecessor in TIME_WAIT don't count.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError as e:
