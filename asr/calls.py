@@ -44,8 +44,11 @@ def parse_calls(rows: list[dict[str, str]], columns: list[str], source: str
         call_id = (row.get("call_id") or "").strip()
         audio = (row.get("audio") or "").strip()
         where = f"{source}:{line}"
-        if not call_id or not audio:
-            bad.append(QuarantineRecord(call_id or where, where, "bad_row", "call_id and audio must not be empty"))
+        if not call_id:
+            bad.append(QuarantineRecord(where, where, "bad_row", "call_id must not be empty"))
+            continue
+        if not audio:  # a call logged without a recording: nothing to transcribe, but say so
+            bad.append(QuarantineRecord(call_id, where, "no_audio", "the row names no audio file"))
             continue
         if call_id in seen:
             bad.append(QuarantineRecord(call_id, where, "duplicate_call_id", f"call_id {call_id} appears again"))

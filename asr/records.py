@@ -14,7 +14,7 @@ class QuarantineRecord:
 
     item: str  # call_id (or file:line when the row has none)
     source: str  # the audio path or csv location
-    reason: str  # stable code: zero_bytes, not_audio, undecodable, silent, too_long, missing, bad_row, ...
+    reason: str  # stable code: zero_bytes, not_audio, undecodable, silent, too_long, missing, no_audio, bad_row, ...
     detail: str  # human-readable explanation
 
 

@@ -93,7 +93,8 @@ def test_missing_column_names_file_and_column() -> None:
 def test_bad_and_duplicate_rows_are_quarantined() -> None:
     cols = ["call_id", "caller_phone", "account_id", "audio", "started_at"]
     rows = [dict(zip(cols, v, strict=True)) for v in
-            (["a", "13812345678", "", "a.wav", "t"], ["a", "", "", "b.wav", "t"], ["", "", "", "c.wav", "t"])]
+            (["a", "13812345678", "", "a.wav", "t"], ["a", "", "", "b.wav", "t"], ["", "", "", "c.wav", "t"],
+             ["b", "", "", "", "t"])]
     calls, bad = parse_calls(rows, cols, "calls.csv")
     assert [c.call_id for c in calls] == ["a"] and calls[0].account_id is None and calls[0].language is None
-    assert [b.reason for b in bad] == ["duplicate_call_id", "bad_row"]
+    assert [b.reason for b in bad] == ["duplicate_call_id", "bad_row", "no_audio"]
