@@ -48,7 +48,9 @@ class SpeechModel(Protocol):
 
     def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
 
-    def detect_language(self, audio: np.ndarray) -> tuple[str, float]: ...
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
+        """Language code -> probability for the first 30 s ({"en": 1.0} for an English-only model)."""
+        ...
 
 
 def _duration(audio: np.ndarray) -> float:
@@ -86,11 +88,11 @@ class FasterWhisperModel:
                           if detected else None, text=_join(segs, info.language),
                           segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
 
-    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
         if not self.multilingual:
-            return "en", 1.0
-        language, probability, _ = self._model.detect_language(audio)
-        return str(language), float(probability)
+            return {"en": 1.0}
+        _, _, probs = self._model.detect_language(audio)
+        return {str(code): float(p) for code, p in probs}
 
     def encode(self, mel: np.ndarray) -> np.ndarray:
         """Encoder output float32 [n_audio_ctx, n_audio_state] for a log-mel window [n_mels, 3000] (parity checks)."""
@@ -141,23 +143,22 @@ class OpenAIWhisperModel:
         language = str(result["language"])
         probability = None
         if options.language is None:
-            probability = self.detect_language(audio)[1]
+            probability = self.language_probs(audio).get(language)
         return Transcript(language=language, language_probability=probability, text=_join(segs, language),
                           segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
 
-    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
         import torch
         import whisper
 
         if not self.multilingual:
-            return "en", 1.0
+            return {"en": 1.0}
         mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)),
                                           self._model.dims.n_mels)
         with torch.no_grad():
             _, probs = self._model.detect_language(mel)
         assert isinstance(probs, dict)
-        language = max(probs, key=lambda k: probs[k])
-        return str(language), float(probs[language])
+        return {str(code): float(p) for code, p in probs.items()}
 
     def log_mel(self, audio: np.ndarray) -> np.ndarray:
         """openai-whisper's log-mel features of the first 30 s window, float32 [n_mels, 3000]."""

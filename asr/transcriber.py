@@ -49,6 +49,9 @@ class AsrConfig:
     beam_size: int = 5  # 1 = greedy; 5 fixes most digit slips of tiny.en
     temperature_fallback: bool = True  # never used for NO_FALLBACK_LANGUAGES
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
+    # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality
+    # Mandarin as Thai or English, and a platform knows which languages its customers speak.
+    languages: tuple[str, ...] = ("en", "zh")
 
 
 class RoutingTranscriber:
@@ -78,13 +81,23 @@ class RoutingTranscriber:
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
         probability = None
         if language is None:
-            language, probability = self.model("multilingual").detect_language(audio)
+            language, probability = self.detect_language(audio)
             log.debug("detected language %s (p=%.2f)", language, probability)
         engine = self.model("english" if language == "en" else "multilingual")
         t = engine.decode(audio, self.options(language))
         if probability is not None:
             t = Transcript(t.language, probability, t.text, t.segments, t.duration, t.model, t.backend)
         return t
+
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float]:
+        """The most probable of config.languages (any language when that is empty), with its probability."""
+        probs = self.model("multilingual").language_probs(audio)
+        allowed = {k: v for k, v in probs.items() if not self.config.languages or k in self.config.languages}
+        if not allowed:
+            raise AsrError(f"none of the configured languages {self.config.languages} is known to the model")
+        language = max(allowed, key=lambda k: allowed[k])
+        return language, allowed[language]
 
 
 def model_dir(config: AsrConfig, which: str) -> tuple[Path, str]:

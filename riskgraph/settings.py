@@ -40,6 +40,7 @@ class Settings:
     asr_threads: int = 2
     asr_beam_size: int = 5  # 1 = greedy
     asr_max_seconds: int = 600  # longer recordings are quarantined
+    asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
@@ -72,6 +73,7 @@ _ENV = {
     "RISKGRAPH_ASR_THREADS": "asr_threads",
     "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
     "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
+    "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
 }
 
