@@ -138,7 +138,7 @@ MERGE (ret)-[h:HAS_PARCEL {source: $source}]->(pc) SET h.build_id = $build_id, h
 
 FINGERPRINT_PROPS = ("n_events", "n_sessions", "n_shingles", "dwell_mean_ms", "dwell_cv", "gap_mean_ms", "gap_cv",
                      "gap_regularity", "n_devices", "n_ips", "n_user_agents", "emulator", "max_device_accounts",
-                     "max_ip_accounts")
+                     "max_ip_accounts", "n_sessions_regular", "regular_step_ms")
 
 FINGERPRINTS = """
 UNWIND $rows AS r

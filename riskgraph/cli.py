@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import asr, demo, graph, neo4j, simulate
+from riskgraph.commands import asr, demo, graph, ingest, neo4j, simulate
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
@@ -19,6 +19,7 @@ app = typer.Typer(help="riskgraph: find collusive fraud rings in calls, parcel p
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(neo4j.app, name="neo4j")
 app.add_typer(asr.app, name="asr")
+app.add_typer(ingest.app, name="ingest")
 app.add_typer(graph.app, name="graph")
 app.add_typer(simulate.app, name="simulate")
 app.command()(demo.demo)
