@@ -17,19 +17,19 @@ from pathlib import Path
 import polars as pl
 
 from asr.audio import load_audio
-from asr.calls import CallRecord, read_calls
+from asr.calls import STAGE, CallRecord, read_calls
 from asr.errors import BadAudioError
-from asr.records import CallTranscript, QuarantineRecord
+from asr.records import CallTranscript
 from asr.signals import extract_signals
 from asr.tables import (
     QUARANTINE_FILE,
     TRANSCRIPTS_FILE,
     read_transcripts,
     transcripts_frame,
-    write_parquet_atomic,
-    write_quarantine,
+    write_transcripts,
 )
 from asr.transcript import Transcriber
+from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class JobResult:
     transcribed: int  # calls decoded this run
     reused: int  # calls whose audio was already transcribed under another call_id
     skipped: int  # calls already in transcripts.parquet with the same audio
-    quarantine: tuple[QuarantineRecord, ...]
+    quarantine: tuple[QuarantineItem, ...]
     transcripts_path: Path
     quarantine_path: Path
 
@@ -94,7 +94,7 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
         nonlocal frames, new
         frames = [*frames, transcripts_frame(new)] if new else frames
         new = []
-        write_parquet_atomic(pl.concat([kept, *frames]) if frames else kept, out_path)
+        write_transcripts(pl.concat([kept, *frames]) if frames else kept, out_path)
 
     for i, call in enumerate(calls, start=1):
         path = day_dir / call.audio
@@ -113,15 +113,16 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
                     by_audio[digest] = transcripts_frame([result])
                     transcribed += 1
         except BadAudioError as e:
-            quarantine.append(QuarantineRecord(call.call_id, call.audio, e.reason, e.detail))
+            quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, e.reason, e.detail))
             log.warning("call %s quarantined: %s", call.call_id, e)
         except Exception as e:  # one bad call must not stop the day: quarantine it and go on
-            quarantine.append(QuarantineRecord(call.call_id, call.audio, "error", f"{type(e).__name__}: {e}"))
+            quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, "error",
+                                              f"{type(e).__name__}: {e}"))
             log.exception("call %s failed", call.call_id)
         if len(new) >= options.checkpoint_every:
             flush()
         if progress:
             progress(i, len(calls))
     flush()
-    write_quarantine(quarantine, q_path)
+    write_quarantine(q_path, [quarantine_frame(quarantine)])
     return JobResult(transcribed, reused, skipped, tuple(quarantine), out_path, q_path)

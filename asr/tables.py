@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from asr.records import CallTranscript, QuarantineRecord
+from asr.records import CallTranscript
+from ingest.parquet import write_table
 
 TRANSCRIPTS_FILE = "transcripts.parquet"
 QUARANTINE_FILE = Path("quarantine") / "asr.parquet"
@@ -28,7 +27,7 @@ _TRANSCRIPT_COLUMNS: dict[str, pl.DataType] = {
     "duration_s": pl.Float64(),
 }
 TRANSCRIPT_SCHEMA = pl.Schema(_TRANSCRIPT_COLUMNS)
-QUARANTINE_SCHEMA = pl.Schema({"item": pl.String, "source": pl.String, "reason": pl.String, "detail": pl.String})
+_ARROW_SCHEMA = pl.DataFrame(schema=TRANSCRIPT_SCHEMA).to_arrow().schema
 
 
 def transcript_row(c: CallTranscript) -> dict[str, Any]:
@@ -58,19 +57,6 @@ def read_transcripts(path: Path) -> pl.DataFrame:
     return pl.read_parquet(path).select(list(TRANSCRIPT_SCHEMA.names()))
 
 
-def write_parquet_atomic(df: pl.DataFrame, path: Path) -> None:
-    """Write to a temp file in the same folder, then os.replace: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    os.close(fd)
-    try:
-        df.write_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_quarantine(records: Sequence[QuarantineRecord], path: Path) -> None:
-    rows = [{"item": r.item, "source": r.source, "reason": r.reason, "detail": r.detail} for r in records]
-    write_parquet_atomic(pl.DataFrame(rows, schema=QUARANTINE_SCHEMA), path)
+def write_transcripts(df: pl.DataFrame, path: Path) -> None:
+    """Atomic write with exactly TRANSCRIPT_SCHEMA (see ingest.parquet.write_table)."""
+    write_table(df, path, _ARROW_SCHEMA)

@@ -52,5 +52,5 @@ def transcribe(ctx: typer.Context,
     if result.quarantine:
         table = Table("call", "reason", "detail", title=f"quarantine ({result.quarantine_path})")
         for q in result.quarantine:
-            table.add_row(q.item, q.reason, q.detail)
+            table.add_row(q.item or f"{q.source}:{q.line}", q.reason, q.detail)
         console.print(table)

@@ -61,11 +61,11 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     counting = Counting(transcriber)
     result = transcribe_day(day, work, counting, JobOptions(max_seconds=MAX_SECONDS))
     assert (result.transcribed, result.reused, result.skipped) == (2, 1, 0)
-    reasons = {q.item: q.reason for q in result.quarantine if q.item.startswith("bad-")}
+    reasons = {q.item: q.reason for q in result.quarantine if q.item and q.item.startswith("bad-")}
     assert reasons == {**{f"bad-{r}": r for r in bad}, "bad-missing": "missing"}
     assert set(bad) == {"undecodable", "zero_bytes", "not_audio", "silent", "too_long"}
-    assert [(q.item.endswith("calls.csv:11"), q.reason) for q in result.quarantine if not q.item.startswith("bad-")] \
-        == [(True, "bad_row")]  # the row with no call_id (line 11 of calls.csv)
+    assert [(q.item, q.source, q.line, q.reason) for q in result.quarantine if q.item is None] \
+        == [(None, "calls.csv", 11, "missing_field")]  # the row with no call_id
 
     df = pl.read_parquet(work / "transcripts.parquet").sort("call_id")
     assert df["call_id"].to_list() == ["c-copy", "c0", "c1"]
@@ -77,7 +77,8 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     assert {"kind": "order_id", "value": good[0][0].order_id, "text": good[0][0].order_id} in first["entities"]
     assert first["confidences"]["avg_logprob"] < 0 and 0 <= first["confidences"]["no_speech_prob"] <= 1
     q = pl.read_parquet(work / "quarantine" / "asr.parquet")
-    assert q.columns == ["item", "source", "reason", "detail"] and q.height == len(result.quarantine)
+    assert q.columns == ["stage", "source", "item", "line", "reason", "detail"] and q.height == len(result.quarantine)
+    assert set(q["stage"]) == {"asr"}
 
     again = Counting(transcriber)
     rerun = transcribe_day(day, work, again, JobOptions(max_seconds=MAX_SECONDS))
@@ -97,4 +98,4 @@ def test_bad_and_duplicate_rows_are_quarantined() -> None:
              ["b", "", "", "", "t"])]
     calls, bad = parse_calls(rows, cols, "calls.csv")
     assert [c.call_id for c in calls] == ["a"] and calls[0].account_id is None and calls[0].language is None
-    assert [b.reason for b in bad] == ["duplicate_call_id", "bad_row", "no_audio"]
+    assert [(b.reason, b.line) for b in bad] == [("duplicate_id", 3), ("missing_field", 4), ("no_audio", 5)]
