@@ -1,1 +1,18 @@
-"""asr."""
+"""asr: call recordings -> transcripts and complaint signals, on real Whisper weights.
+
+Public surface; everything else in the package is internal.
+"""
+
+from asr.convert import convert
+from asr.entities import Entity
+from asr.job import JobOptions, JobResult, transcribe_day
+from asr.records import CallTranscript
+from asr.signals import ComplaintSignals, extract_signals
+from asr.transcriber import AsrConfig, make_transcriber
+from asr.transcript import SAMPLE_RATE, Segment, Transcriber, Transcript
+
+__all__ = [
+    "SAMPLE_RATE", "AsrConfig", "CallTranscript", "ComplaintSignals", "Entity", "JobOptions", "JobResult",
+    "Segment", "Transcriber", "Transcript", "convert", "extract_signals",
+    "make_transcriber", "transcribe_day",
+]

@@ -11,13 +11,14 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import demo, gnn, graph, ingest, neo4j, simulate
+from riskgraph.commands import asr, demo, gnn, graph, ingest, neo4j, simulate
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
 app = typer.Typer(help="riskgraph: find collusive fraud rings in calls, parcel photos, clicks and orders.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(neo4j.app, name="neo4j")
+app.add_typer(asr.app, name="asr")
 app.add_typer(ingest.app, name="ingest")
 app.add_typer(graph.app, name="graph")
 app.add_typer(simulate.app, name="simulate")
@@ -33,7 +34,7 @@ def main(ctx: typer.Context,
          verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
                         handlers=[RichHandler(console=err, show_path=False)])
-    for noisy in ("neo4j", "urllib3", "ultralytics", "numba"):
+    for noisy in ("neo4j", "urllib3", "ultralytics", "numba", "faster_whisper"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = load_settings(config_file=config)
     configure_offline(settings.var_dir)

@@ -31,6 +31,16 @@ class Settings:
     neo4j_heap_mb: int = 1024
     neo4j_pagecache_mb: int = 512
     java: str = "java"
+    # ASR (asr/): models default to the packaged wheels (tiny.en for English, base for the rest).
+    asr_backend: str = "faster-whisper"  # faster-whisper | openai-whisper
+    asr_compute_type: str = "int8"  # faster-whisper: int8 | float32
+    asr_language: str | None = None  # default language when calls.csv gives none; None = detect
+    asr_english_model: Path | None = None  # CTranslate2 folder replacing the packaged tiny.en
+    asr_multilingual_model: Path | None = None  # CTranslate2 folder replacing the packaged base
+    asr_threads: int = 2
+    asr_beam_size: int = 5  # 1 = greedy
+    asr_max_seconds: int = 600  # longer recordings are quarantined
+    asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
@@ -55,6 +65,15 @@ _ENV = {
     "NEO4J_HEAP_MB": "neo4j_heap_mb",
     "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
     "RISKGRAPH_JAVA": "java",
+    "RISKGRAPH_ASR_BACKEND": "asr_backend",
+    "RISKGRAPH_ASR_COMPUTE_TYPE": "asr_compute_type",
+    "RISKGRAPH_ASR_LANGUAGE": "asr_language",
+    "RISKGRAPH_ASR_ENGLISH_MODEL": "asr_english_model",
+    "RISKGRAPH_ASR_MULTILINGUAL_MODEL": "asr_multilingual_model",
+    "RISKGRAPH_ASR_THREADS": "asr_threads",
+    "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
+    "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
+    "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
 }
 

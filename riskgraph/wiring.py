@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asr.transcriber import AsrConfig
 from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
@@ -25,3 +26,12 @@ def open_store(settings: Settings, start_if_needed: bool = True) -> GraphStore:
     else:
         cfg.home.mkdir(parents=True, exist_ok=True)
     return GraphStore(Neo4jConnection(cfg.uri, "neo4j", read_or_create_password(cfg), settings.neo4j_database))
+
+
+def asr_config(settings: Settings, backend: str | None = None, compute_type: str | None = None) -> AsrConfig:
+    """The ASR configuration from Settings; CLI flags override the backend and compute type."""
+    return AsrConfig(cache_dir=settings.var_dir / "cache" / "asr", backend=backend or settings.asr_backend,
+                     compute_type=compute_type or settings.asr_compute_type,
+                     english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
+                     threads=settings.asr_threads, beam_size=settings.asr_beam_size,
+                     languages=tuple(x.strip() for x in settings.asr_languages.split(",") if x.strip()))

@@ -1,0 +1,189 @@
+"""The only module that imports whisper, faster_whisper and ctranslate2.
+
+Two engines with one shape (`SpeechModel`): faster-whisper (CTranslate2, int8 or float32) and
+openai-whisper (PyTorch, fp32, on a checkpoint made by asr.convert). Both take 16 kHz float32
+PCM and return asr's own `Transcript`, so the rest of the package never sees a library type.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from asr.errors import ModelFilesError, TranscriptionError
+from asr.models import check_ct2_folder
+from asr.transcript import SAMPLE_RATE, Segment, Transcript
+
+# Read by native libraries when they load; the CLI sets them first, this covers direct use.
+# onnxruntime (faster-whisper's VAD) phones home unless told not to; torch's spinning OpenMP
+# threads make openai-whisper ~10x slower when another process shares the cores.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+log = logging.getLogger(__name__)
+
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to decode one recording (the same meaning in both backends)."""
+
+    language: str | None  # None: the engine detects it
+    temperatures: tuple[float, ...] = (0.0,)  # (0.0,) is greedy with no fallback
+    beam_size: int = 1  # 1 = greedy
+    initial_prompt: str | None = None  # text the decoder is conditioned on (e.g. script choice)
+
+
+class SpeechModel(Protocol):
+    name: str  # model name, e.g. "tiny.en"
+    backend: str  # e.g. "faster-whisper/int8"
+    multilingual: bool
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript: ...
+
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
+        """Language code -> probability for the first 30 s ({"en": 1.0} for an English-only model)."""
+        ...
+
+
+def _duration(audio: np.ndarray) -> float:
+    return float(len(audio)) / SAMPLE_RATE
+
+
+class FasterWhisperModel:
+    """faster-whisper on a CTranslate2 folder; compute_type "int8" or "float32"."""
+
+    def __init__(self, model_dir: Path, name: str, compute_type: str = "int8", threads: int = 2) -> None:
+        from faster_whisper import WhisperModel
+
+        check_ct2_folder(model_dir)
+        self.name, self.backend = name, f"faster-whisper/{compute_type}"
+        try:
+            self._model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+                                       cpu_threads=threads, num_workers=1, local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ModelFilesError(f"faster-whisper cannot load {model_dir} ({compute_type}): {e}") from e
+        self.multilingual = bool(self._model.model.is_multilingual)
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        temperature: float | tuple[float, ...] = options.temperatures
+        try:
+            segments, info = self._model.transcribe(
+                audio, language=options.language, task="transcribe", beam_size=options.beam_size,
+                temperature=temperature, condition_on_previous_text=False,
+                initial_prompt=options.initial_prompt, vad_filter=False)
+            segs = _drop_echo(tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
+                                            float(s.no_speech_prob)) for s in segments), options)  # decodes here
+        except (RuntimeError, ValueError) as e:
+            raise TranscriptionError(f"faster-whisper failed: {e}") from e
+        detected = options.language is None
+        return Transcript(language=info.language, language_probability=float(info.language_probability)
+                          if detected else None, text=_join(segs, info.language),
+                          segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
+
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
+        if not self.multilingual:
+            return {"en": 1.0}
+        _, _, probs = self._model.detect_language(audio)
+        return {str(code): float(p) for code, p in probs}
+
+    def encode(self, mel: np.ndarray) -> np.ndarray:
+        """Encoder output float32 [n_audio_ctx, n_audio_state] for a log-mel window [n_mels, 3000] (parity checks)."""
+        import ctranslate2
+
+        features = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None], dtype=np.float32))
+        return np.array(self._model.model.encode(features, to_cpu=True))[0].astype(np.float32)
+
+
+class OpenAIWhisperModel:
+    """openai-whisper (PyTorch fp32) on a checkpoint written by asr.convert."""
+
+    def __init__(self, checkpoint: Path, name: str, threads: int = 2) -> None:
+        import torch
+        import whisper
+
+        from asr.convert import alignment_mask
+
+        torch.set_num_threads(threads)
+        self.name, self.backend = name, "openai-whisper/fp32"
+        try:
+            data: dict[str, Any] = torch.load(checkpoint, map_location="cpu", weights_only=True)
+            model = whisper.model.Whisper(whisper.model.ModelDimensions(**data["dims"]))
+            model.load_state_dict(data["model_state_dict"])
+        except (OSError, RuntimeError, KeyError, TypeError) as e:
+            raise ModelFilesError(f"{checkpoint} is not an openai-whisper checkpoint ({e}); "
+                                  "rebuild it with `riskgraph asr convert`") from e
+        # load_model(path) leaves the default heads; the model's own heads make word timings right.
+        dims = model.dims
+        mask = alignment_mask(dims.n_text_layer, dims.n_text_head, data.get("alignment_heads") or [])
+        model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+        self._model = model.eval()
+        self.multilingual = bool(model.is_multilingual)
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        import whisper
+
+        try:
+            result = whisper.transcribe(
+                self._model, audio.astype(np.float32), language=options.language, task="transcribe",
+                temperature=options.temperatures, beam_size=options.beam_size if options.beam_size > 1 else None,
+                condition_on_previous_text=False, initial_prompt=options.initial_prompt, fp16=False, verbose=None)
+        except (RuntimeError, ValueError) as e:
+            raise TranscriptionError(f"openai-whisper failed: {e}") from e
+        segs = _drop_echo(tuple(Segment(float(s["start"]), float(s["end"]), str(s["text"]).strip(),
+                                        float(s["avg_logprob"]), float(s["no_speech_prob"]))
+                                for s in result["segments"]), options)
+        language = str(result["language"])
+        probability = None
+        if options.language is None:
+            probability = self.language_probs(audio).get(language)
+        return Transcript(language=language, language_probability=probability, text=_join(segs, language),
+                          segments=segs, duration=_duration(audio), model=self.name, backend=self.backend)
+
+    def language_probs(self, audio: np.ndarray) -> dict[str, float]:
+        import torch
+        import whisper
+
+        if not self.multilingual:
+            return {"en": 1.0}
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)),
+                                          self._model.dims.n_mels)
+        with torch.no_grad():
+            _, probs = self._model.detect_language(mel)
+        assert isinstance(probs, dict)
+        return {str(code): float(p) for code, p in probs.items()}
+
+    def log_mel(self, audio: np.ndarray) -> np.ndarray:
+        """openai-whisper's log-mel features of the first 30 s window, float32 [n_mels, 3000]."""
+        import whisper
+
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(audio.astype(np.float32)), self._model.dims.n_mels)
+        return mel.numpy()
+
+    def encode(self, mel: np.ndarray) -> np.ndarray:
+        """Encoder output float32 [n_audio_ctx, n_audio_state] for a log-mel window [n_mels, 3000]."""
+        import torch
+
+        with torch.no_grad():
+            return self._model.embed_audio(torch.from_numpy(mel)[None]).numpy()[0]
+
+
+def _drop_echo(segments: tuple[Segment, ...], options: DecodeOptions) -> tuple[Segment, ...]:
+    """Drop segments that only repeat the initial prompt: Whisper's answer to audio it cannot read."""
+    if not options.initial_prompt:
+        return segments
+    prompt = options.initial_prompt.strip()
+    return tuple(s for s in segments if s.text.strip() != prompt)
+
+
+def _join(segments: tuple[Segment, ...], language: str) -> str:
+    # Chinese and Japanese are written without spaces between segments.
+    sep = "" if language in ("zh", "ja", "yue") else " "
+    return sep.join(s.text for s in segments).strip()

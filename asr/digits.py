@@ -1,0 +1,75 @@
+"""Spoken digits -> digit strings, for order numbers and phones read out on a call.
+
+Callers read ids digit by digit ("four five one two", "幺三八…") and Whisper writes them as
+words, digits, or digits broken by spaces, commas and hyphens ("451-2339, 876"). `normalize_digits`
+rewrites all of these to one run of ASCII digits so entity patterns see "4512339876".
+"""
+
+from __future__ import annotations
+
+import re
+
+EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+             "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_EN_REPEAT = {"double": 2, "triple": 3}
+# Words Whisper writes for a digit it heard inside a read-out number ("5 to 6, 1, 9" is 5261...).
+# Only trusted inside a long run (MIN_HOMOPHONE_RUN digits), where "5 to 6 days" cannot occur.
+EN_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+MIN_HOMOPHONE_RUN = 7
+# 幺 is how Mandarin speakers read 1 in numbers; 两 reads 2; 洞 is the radio-style 0.
+ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
+             "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# A run of Chinese digit characters shorter than this is a word (一直, 三个), not a number read out.
+MIN_ZH_RUN = 4
+
+_EN_WORD = re.compile(r"\b(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+                      re.IGNORECASE)
+# Two or more spoken digits in a row, separated by spaces/commas/hyphens.
+_EN_RUN = re.compile(rf"{_EN_WORD.pattern}(?:[\s,.-]+{_EN_WORD.pattern})+", re.IGNORECASE)
+_ZH_RUN = re.compile(f"[{''.join(ZH_DIGITS)}0-9０-９]{{{MIN_ZH_RUN},}}")
+# Digit groups split by a space, or by a comma, hyphen or full stop with an optional space: Whisper
+# splits a number read out slowly ("451-2339. 876"). Cost: "2, 3 days" also becomes "23".
+_GROUPED = re.compile(r"\d+(?:(?:[,.，。、-]\s?|\s)\d+)+")
+
+
+_TOKEN = rf"(?:\d+|{_EN_WORD.pattern}|\b(?:{'|'.join(EN_HOMOPHONES)})\b)"
+_MIXED_RUN = re.compile(rf"{_TOKEN}(?:[\s,.-]+{_TOKEN})+", re.IGNORECASE)
+
+
+def _mixed_run(m: re.Match[str]) -> str:
+    """A run of digits, digit words and homophones: converted only when it is long enough to be an id."""
+    tokens = re.findall(r"\d+|[a-z]+", m.group().lower())
+    if not any(t in EN_HOMOPHONES for t in tokens):
+        return m.group()
+    digits = "".join(t if t.isdigit() else EN_HOMOPHONES.get(t) or EN_DIGITS.get(t, "") for t in tokens
+                     if t not in _EN_REPEAT)
+    return digits if len(digits) >= MIN_HOMOPHONE_RUN else m.group()
+
+
+def _en_run_to_digits(run: str) -> str:
+    out: list[str] = []
+    repeat = 1
+    for word in re.findall(r"[a-z]+", run.lower()):
+        if word in _EN_REPEAT:
+            repeat = _EN_REPEAT[word]
+            continue
+        out.append(EN_DIGITS[word] * repeat)
+        repeat = 1
+    return "".join(out)
+
+
+def _zh_run_to_digits(run: str) -> str:
+    return "".join(ZH_DIGITS.get(c) or str(int(c)) if not c.isascii() else c for c in run)
+
+
+def normalize_digits(text: str) -> str:
+    """Rewrite spoken or split digit sequences as single runs of ASCII digits.
+
+    "order four five one two" -> "order 4512"; "幺三八幺二三四" -> "1381234"; "451-23 39" -> "4512339".
+    A lone "one" stays a word ("one parcel"): only two or more digit words in a row convert.
+    """
+    text = _MIXED_RUN.sub(_mixed_run, text)
+    text = _EN_RUN.sub(lambda m: _en_run_to_digits(m.group()), text)
+    text = _ZH_RUN.sub(lambda m: _zh_run_to_digits(m.group()), text)
+    text = text.translate({ord("０") + i: str(i) for i in range(10)})
+    return _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group()), text)
