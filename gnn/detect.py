@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from gnn.artifact import load_model, save_model
 from gnn.communities import leiden_communities
@@ -31,6 +32,7 @@ class DetectConfig:
     resolution: float = 1.0  # Leiden resolution; higher gives smaller communities
     drop: frozenset[str] = frozenset()  # modalities to leave out (ablation only)
     model_version: str | None = None  # score with this saved model instead of training one
+    threads: int | None = None  # torch intra-op threads (None: leave torch's default)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def detect(export: GraphExport, config: DetectConfig, model_dir: Path, build_id:
     Writes the model artefact under `model_dir` when it trains; reads nothing else from disk.
     """
     detected_at = detected_at or datetime.now(UTC).isoformat(timespec="seconds")
+    if config.threads:
+        torch.set_num_threads(config.threads)
     trained, version = fit_or_load(export, config, model_dir)
     p = predict(trained, export)
     rings = find_rings(export, p, config, build_id, detected_at)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import asr, demo, gnn, graph, ingest, neo4j, simulate
+from riskgraph.commands import asr, demo, gnn, graph, ingest, neo4j, nightly, simulate
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
@@ -24,6 +24,7 @@ app.add_typer(graph.app, name="graph")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(gnn.app, name="gnn")
 app.command()(demo.demo)
+app.command()(nightly.nightly)
 
 err = Console(stderr=True)
 

@@ -42,6 +42,7 @@ class Settings:
     asr_max_seconds: int = 600  # longer recordings are quarantined
     asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
+    gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
     @property
@@ -75,6 +76,7 @@ _ENV = {
     "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
     "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
+    "RISKGRAPH_GNN_THREADS": "gnn_threads",
 }
 
 

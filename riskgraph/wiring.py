@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from asr.transcriber import AsrConfig
 from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
+from ingest import IngestConfig
+from ingest.errors import RiskgraphError
 from riskgraph.settings import Settings
 
 
@@ -35,3 +39,13 @@ def asr_config(settings: Settings, backend: str | None = None, compute_type: str
                      english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
                      threads=settings.asr_threads, beam_size=settings.asr_beam_size,
                      languages=tuple(x.strip() for x in settings.asr_languages.split(",") if x.strip()))
+
+
+def ingest_config(settings: Settings) -> IngestConfig:
+    """IngestConfig from the `[ingest]` table of the settings file; an unknown key is one clear error."""
+    section = settings.extra.get("ingest", {})
+    try:
+        return IngestConfig(**section)
+    except TypeError as e:
+        known = ", ".join(f.name for f in fields(IngestConfig))
+        raise RiskgraphError(f"settings file, table \"ingest\": {e}; known keys: {known}") from e

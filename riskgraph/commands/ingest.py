@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import fields
 from pathlib import Path
 
 import typer
@@ -12,8 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import IngestConfig, RiskgraphError, StageResult, ingest_clicks, ingest_orders
+from ingest import IngestConfig, StageResult, ingest_clicks, ingest_orders
 from riskgraph.context import settings_from
+from riskgraph.wiring import ingest_config
 
 app = typer.Typer(help="Read a day's clicks, orders, returns, accounts and calls into Parquet under WORK_DIR.",
                   no_args_is_help=True)
@@ -24,12 +24,7 @@ OUT = typer.Option(..., "--out", help="the day's work folder; Parquet files are 
 
 
 def _config(ctx: typer.Context) -> IngestConfig:
-    section = settings_from(ctx).extra.get("ingest", {})
-    try:
-        return IngestConfig(**section)
-    except TypeError as e:
-        known = ", ".join(f.name for f in fields(IngestConfig))
-        raise RiskgraphError(f"settings file, table \"ingest\": {e}; known keys: {known}") from e
+    return ingest_config(settings_from(ctx))
 
 
 def _run(label: str, fn: Callable[..., StageResult], day: Path, out: Path, cfg: IngestConfig) -> StageResult:

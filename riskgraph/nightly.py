@@ -1,0 +1,65 @@
+"""The concrete nightly stages, wired from Settings (the composition root's job)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from gnn.detect import DetectConfig, Detection, detect
+from graph.export import export_graph
+from graph.loader import build_id_for, load
+from graph.plan import load_plan
+from graph.writeback import write_account_scores, write_rings
+from ingest import ingest_clicks, ingest_orders
+from ingest.errors import RiskgraphError
+from riskgraph.pipeline import NightlyPlan, NightlyRun
+from riskgraph.settings import Settings
+from riskgraph.wiring import asr_config, ingest_config, open_store
+
+log = logging.getLogger(__name__)
+
+
+def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str], None] = lambda _n: None) -> NightlyRun:
+    """Run the requested stages for one day; never raises for a stage failure (see NightlyRun)."""
+    run = NightlyRun(plan, on_stage)
+    day, work, date = plan.day_dir, plan.work_dir, plan.date
+    if not (day / "accounts.csv").exists():
+        raise RiskgraphError(f"{day} is not a day folder (no accounts.csv): expected the input contract of docs/ingest.md")
+    work.mkdir(parents=True, exist_ok=True)
+    build_id = build_id_for(date)
+    run.artefacts["build_id"] = build_id
+
+    def ingest_stage() -> Mapping[str, int]:
+        cfg = ingest_config(settings)
+        orders, clicks = ingest_orders(day, work, cfg), ingest_clicks(day, work, cfg)
+        return {**orders.rows, **clicks.rows, "quarantined": orders.quarantined + clicks.quarantined}
+
+    def asr_stage() -> Mapping[str, int]:
+        from asr import JobOptions, make_transcriber, transcribe_day
+
+        result = transcribe_day(day, work, make_transcriber(asr_config(settings)),
+                                JobOptions(max_seconds=float(settings.asr_max_seconds),
+                                           default_language=settings.asr_language))
+        return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
+                "quarantined": len(result.quarantine)}
+
+    def graph_stage() -> Mapping[str, int]:
+        with open_store(settings) as store:
+            report = load(store, load_plan(work), build_id, date, None, settings.graph_batch_size)
+        return {"rows": sum(report.rows_written.values()), "steps_run": len(report.steps_run),
+                "steps_skipped": len(report.steps_skipped)}
+
+    def gnn_stage() -> Mapping[str, int]:
+        with open_store(settings) as store:
+            export = export_graph(store, date, date)
+            det: Detection = detect(export, DetectConfig(threads=settings.gnn_threads), settings.var_dir / "models", build_id)
+            write_account_scores(store, det.scores, det.model_version, build_id)
+            write_rings(store, det.rings, det.model_version, build_id)
+        run.artefacts.update(export=export, detection=det)
+        return {"accounts": len(det.scores), "rings": len(det.rings)}
+
+    run.run("ingest", ingest_stage)
+    run.run("asr", asr_stage)
+    run.run("graph", graph_stage, needs=("ingest",))
+    run.run("gnn", gnn_stage, needs=("graph",))
+    return run
