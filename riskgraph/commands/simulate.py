@@ -48,6 +48,16 @@ def simulate(ctx: typer.Context,
     cfg = SimConfig(date=_date(date), accounts=accounts, rings=rings, seed=seed, difficulty=difficulty,
                     media_fraction=media_fraction, label_fraction=label_fraction, label_noise=label_noise,
                     workers=workers)
+    run_and_show(cfg, target)
+
+
+def simulate_world(out: Path, date: str, accounts: int, rings: int, seed: int) -> None:
+    """A default-difficulty day with full media (what `riskgraph demo` uses)."""
+    run_and_show(SimConfig(date=_date(date), accounts=accounts, rings=rings, seed=seed), out)
+
+
+def run_and_show(cfg: SimConfig, target: Path) -> None:
+    """Simulate with a media progress bar, then print what was written."""
     with Progress(TextColumn("media"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
 
@@ -56,7 +66,7 @@ def simulate(ctx: typer.Context,
             return lambda: progress.advance(task)
 
         summary = simulate_day(cfg, target, on_media)
-    table = Table(title=f"simulated {cfg.date} (seed {seed}, {difficulty})")
+    table = Table(title=f"simulated {cfg.date} (seed {cfg.seed}, {cfg.difficulty})")
     table.add_column("item")
     table.add_column("count", justify="right")
     for name in ("accounts", "orders", "returns", "calls", "click_events", "photos", "recordings", "rings",
