@@ -29,4 +29,4 @@ neo4j-stop:
 
 clean:
 	-$(BIN)/riskgraph neo4j stop
-	rm -rf var graph/neo4j-local/target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf var graph/neo4j-local/target riskgraph/kafka-local/target .mypy_cache .ruff_cache .pytest_cache
