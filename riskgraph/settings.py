@@ -31,6 +31,12 @@ class Settings:
     neo4j_heap_mb: int = 1024
     neo4j_pagecache_mb: int = 512
     java: str = "java"
+    # Kafka: an external cluster when kafka_bootstrap is set, else the local one from riskgraph/kafka-local.
+    kafka_bootstrap: str | None = None
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_data_dir: Path | None = None  # default: var_dir / "kafka"
+    kafka_heap_mb: int = 512
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
     @property
@@ -40,6 +46,10 @@ class Settings:
     @property
     def neo4j_home(self) -> Path:
         return self.neo4j_data_dir or self.var_dir / "neo4j"
+
+    @property
+    def kafka_home(self) -> Path:
+        return self.kafka_data_dir or self.var_dir / "kafka"
 
 
 # environment variable -> Settings field
@@ -54,6 +64,11 @@ _ENV = {
     "NEO4J_HEAP_MB": "neo4j_heap_mb",
     "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
     "RISKGRAPH_JAVA": "java",
+    "KAFKA_BOOTSTRAP": "kafka_bootstrap",
+    "KAFKA_PORT": "kafka_port",
+    "KAFKA_CONTROLLER_PORT": "kafka_controller_port",
+    "KAFKA_DATA_DIR": "kafka_data_dir",
+    "KAFKA_HEAP_MB": "kafka_heap_mb",
 }
 
 

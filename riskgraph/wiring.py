@@ -5,6 +5,8 @@ from __future__ import annotations
 from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
+from riskgraph.alerts import kafka_local
+from riskgraph.alerts.kafka_local import LocalKafkaConfig
 from riskgraph.settings import Settings
 
 
@@ -25,3 +27,21 @@ def open_store(settings: Settings, start_if_needed: bool = True) -> GraphStore:
     else:
         cfg.home.mkdir(parents=True, exist_ok=True)
     return GraphStore(Neo4jConnection(cfg.uri, "neo4j", read_or_create_password(cfg), settings.neo4j_database))
+
+
+def local_kafka_config(settings: Settings) -> LocalKafkaConfig:
+    return LocalKafkaConfig(home=settings.kafka_home, port=settings.kafka_port,
+                            controller_port=settings.kafka_controller_port, heap_mb=settings.kafka_heap_mb,
+                            java=settings.java)
+
+
+def kafka_bootstrap(settings: Settings, bootstrap: str | None = None, start_if_needed: bool = True) -> str:
+    """`bootstrap` if given, else KAFKA_BOOTSTRAP, else the local broker (started if it is down)."""
+    if bootstrap:
+        return bootstrap
+    if settings.kafka_bootstrap:
+        return settings.kafka_bootstrap
+    cfg = local_kafka_config(settings)
+    if start_if_needed:
+        kafka_local.start(cfg)
+    return cfg.bootstrap

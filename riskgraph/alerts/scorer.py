@@ -25,7 +25,7 @@ class ScoringPolicy:
     link_cap: float = 0.75  # a non-member tied only by identifiers stays below block_at
     device_weight: float = 0.9
     phone_weight: float = 0.8
-    address_weight: float = 0.7
+    address_weight: float = 0.8
 
 
 @dataclass(frozen=True)
