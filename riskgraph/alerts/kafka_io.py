@@ -223,7 +223,7 @@ class KafkaEventSource:
                 batch.append(RawEvent(msg.value() or b"", f"{msg.topic()}[{msg.partition()}]@{msg.offset()}",
                                       (msg.topic(), msg.partition(), msg.offset())))
             now = time.monotonic()
-            if batch:
+            if batch or not self._consumer.assignment():  # the idle clock runs only once assigned
                 last_event = now
             elif self._idle_exit_s is not None and now - last_event > self._idle_exit_s:
                 return
