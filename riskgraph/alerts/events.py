@@ -1,8 +1,9 @@
 """Events in, decisions out: the JSON shapes of the streaming scorer (docs/alerts.md).
 
-parse_event is strict about what the scorer needs (ids, type, timestamp) and normalizes the
-identifiers it looks up (address key, E.164 phone) with ingest's shared normalizers, so an
-address typed into an order meets the key that OCR put into the alert.
+parse_event is strict about what the scorer needs (ids, type, timestamp) and normalizes the phone
+with ingest's shared normalizer; the ship address stays raw and is keyed with ingest's
+address_key by the scorer's AddressMatcher, so an address typed into an order meets the key
+that OCR put into the alert.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from ingest.normalize import address_key, normalize_phone
+from ingest.normalize import normalize_phone
 from riskgraph.alerts.errors import EventError
 from riskgraph.alerts.model import EVENT_TYPES, Decision, Event
 
@@ -41,7 +42,7 @@ def parse_event(raw: str | bytes) -> Event:
     phone_raw = _opt_str(doc, "phone")
     return Event(event_id=doc["event_id"], type=doc["type"], ts=doc["ts"], account_id=doc["account_id"],
                  device_id=opt["device_id"], ip=opt["ip"],
-                 address_key=address_key(ship) if ship else None,
+                 ship_address=ship,
                  phone=normalize_phone(phone_raw) if phone_raw else None,
                  amount=_opt_amount(doc), coupon_id=opt["coupon_id"], order_id=opt["order_id"])
 

@@ -63,7 +63,7 @@ class Event:
     account_id: str
     device_id: str | None = None
     ip: str | None = None
-    address_key: str | None = None  # of ship_address
+    ship_address: str | None = None  # raw, as typed (the scorer keys it only when it can match a ring)
     phone: str | None = None  # E.164
     amount: float | None = None
     coupon_id: str | None = None

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from riskgraph.alerts.address_match import AddressMatcher
 from riskgraph.alerts.model import Decision, Event, RingAlert
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class AlertIndex:
     phones: dict[str, tuple[_Ring, ...]]
     build_id: str | None  # the newest build among the alerts
     size: int  # number of alerts
+    address_matcher: AddressMatcher  # raw ship address -> one of `addresses`' keys
 
     @classmethod
     def build(cls, alerts: Iterable[RingAlert]) -> AlertIndex:
@@ -67,7 +69,7 @@ class AlertIndex:
                     table.setdefault(k, []).append(ring)
         return cls({k: tuple(v) for k, v in members.items()}, {k: tuple(v) for k, v in devices.items()},
                    {k: tuple(v) for k, v in addresses.items()}, {k: tuple(v) for k, v in phones.items()},
-                   build_id, n)
+                   build_id, n, AddressMatcher(addresses))
 
 
 EMPTY_INDEX = AlertIndex.build(())
@@ -98,9 +100,10 @@ class Scorer:
             hits.append((0.5 + 0.5 * ring.score * member_score, ring.ring_id,
                          f"account {event.account_id} is a {role} (score {member_score:.2f}) of ring "
                          f"{ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
+        address = idx.address_matcher.key_of(event.ship_address) if event.ship_address else None
         for what, value, table, weight in (("device", event.device_id, idx.devices, p.device_weight),
                                            ("phone", event.phone, idx.phones, p.phone_weight),
-                                           ("ship address", event.address_key, idx.addresses, p.address_weight)):
+                                           ("ship address", address, idx.addresses, p.address_weight)):
             if value is None:
                 continue
             for ring in table.get(value, ()):

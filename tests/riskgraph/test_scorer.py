@@ -82,3 +82,21 @@ def test_a_newer_build_replaces_the_older_rings() -> None:
 def test_malformed_events_say_why(raw: bytes, reason: str) -> None:
     with pytest.raises(EventError, match=reason):
         parse_event(raw)
+
+
+def test_address_matcher_keys_only_addresses_that_can_match() -> None:
+    from ingest.normalize import address_key
+    from riskgraph.alerts.address_match import AddressMatcher, cached_address_key
+    from tests.riskgraph.alert_cases import DROP_ADDRESS
+
+    ring_key = address_key(DROP_ADDRESS)
+    en_key = address_key("12 Oak Street, Apt 4B, Springfield 62701")
+    m = AddressMatcher([ring_key, en_key])
+    assert m.key_of(DROP_ADDRESS_TYPED) == ring_key
+    assert m.key_of("深圳市 南山区 科技园路 88号 3栋1201") == ring_key  # spaces do not hide the street
+    assert m.key_of("12 oak st #4b springfield 62701") == en_key
+    cached_address_key.cache_clear()
+    assert m.key_of("北京市朝阳区建国路1号") is None  # another street: never keyed
+    assert cached_address_key.cache_info().misses == 0
+    assert m.key_of("深圳市南山区科技园路99号") is None  # the ring's street, another door: keyed, no match
+    assert cached_address_key.cache_info().misses == 1
