@@ -1,9 +1,9 @@
 """Events in, decisions out: the JSON shapes of the streaming scorer (docs/alerts.md).
 
-parse_event is strict about what the scorer needs (ids, type, timestamp) and normalizes the phone
-with ingest's shared normalizer; the ship address stays raw and is keyed with ingest's
-address_key by the scorer's AddressMatcher, so an address typed into an order meets the key
-that OCR put into the alert.
+parse_event is strict about what the scorer needs (ids, type, timestamp). Ship address and phone
+stay raw: the scorer's matchers (identifiers.py) normalize them with ingest's shared
+address_key / normalize_phone when they can match a ring, so an address typed into an order
+meets the key that OCR put into the alert.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import math
 from typing import Any
 
-from ingest.normalize import normalize_phone
 from riskgraph.alerts.errors import EventError
 from riskgraph.alerts.model import EVENT_TYPES, Decision, Event
 
@@ -38,12 +37,9 @@ def parse_event(raw: str | bytes) -> Event:
     if doc["type"] not in EVENT_TYPES:
         raise EventError(f"type {doc['type']!r} is not one of {', '.join(EVENT_TYPES)}")
     opt = {name: _opt_str(doc, name) for name in _OPTIONAL_STR}
-    ship = _opt_str(doc, "ship_address")
-    phone_raw = _opt_str(doc, "phone")
     return Event(event_id=doc["event_id"], type=doc["type"], ts=doc["ts"], account_id=doc["account_id"],
                  device_id=opt["device_id"], ip=opt["ip"],
-                 ship_address=ship,
-                 phone=normalize_phone(phone_raw) if phone_raw else None,
+                 ship_address=_opt_str(doc, "ship_address"), phone=_opt_str(doc, "phone"),
                  amount=_opt_amount(doc), coupon_id=opt["coupon_id"], order_id=opt["order_id"])
 
 

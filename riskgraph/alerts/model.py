@@ -64,7 +64,7 @@ class Event:
     device_id: str | None = None
     ip: str | None = None
     ship_address: str | None = None  # raw, as typed (the scorer keys it only when it can match a ring)
-    phone: str | None = None  # E.164
+    phone: str | None = None  # raw, as typed (the scorer normalizes it only when it can match a ring)
     amount: float | None = None
     coupon_id: str | None = None
     order_id: str | None = None

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from riskgraph.alerts.address_match import AddressMatcher
+from riskgraph.alerts.identifiers import AddressMatcher, PhoneMatcher
 from riskgraph.alerts.model import Decision, Event, RingAlert
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ class AlertIndex:
     build_id: str | None  # the newest build among the alerts
     size: int  # number of alerts
     address_matcher: AddressMatcher  # raw ship address -> one of `addresses`' keys
+    phone_matcher: PhoneMatcher  # raw phone -> one of `phones`' keys
 
     @classmethod
     def build(cls, alerts: Iterable[RingAlert]) -> AlertIndex:
@@ -69,7 +70,7 @@ class AlertIndex:
                     table.setdefault(k, []).append(ring)
         return cls({k: tuple(v) for k, v in members.items()}, {k: tuple(v) for k, v in devices.items()},
                    {k: tuple(v) for k, v in addresses.items()}, {k: tuple(v) for k, v in phones.items()},
-                   build_id, n, AddressMatcher(addresses))
+                   build_id, n, AddressMatcher(addresses), PhoneMatcher(phones))
 
 
 EMPTY_INDEX = AlertIndex.build(())
@@ -101,8 +102,9 @@ class Scorer:
                          f"account {event.account_id} is a {role} (score {member_score:.2f}) of ring "
                          f"{ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
         address = idx.address_matcher.key_of(event.ship_address) if event.ship_address else None
+        phone = idx.phone_matcher.phone_of(event.phone) if event.phone else None
         for what, value, table, weight in (("device", event.device_id, idx.devices, p.device_weight),
-                                           ("phone", event.phone, idx.phones, p.phone_weight),
+                                           ("phone", phone, idx.phones, p.phone_weight),
                                            ("ship address", address, idx.addresses, p.address_weight)):
             if value is None:
                 continue

@@ -86,7 +86,7 @@ def test_malformed_events_say_why(raw: bytes, reason: str) -> None:
 
 def test_address_matcher_keys_only_addresses_that_can_match() -> None:
     from ingest.normalize import address_key
-    from riskgraph.alerts.address_match import AddressMatcher, cached_address_key
+    from riskgraph.alerts.identifiers import AddressMatcher, cached_address_key
     from tests.riskgraph.alert_cases import DROP_ADDRESS
 
     ring_key = address_key(DROP_ADDRESS)
@@ -97,6 +97,21 @@ def test_address_matcher_keys_only_addresses_that_can_match() -> None:
     assert m.key_of("12 oak st #4b springfield 62701") == en_key
     cached_address_key.cache_clear()
     assert m.key_of("北京市朝阳区建国路1号") is None  # another street: never keyed
+    assert m.key_of("深圳市南山区科技园路99号") is None  # the ring's street, another door: never keyed
     assert cached_address_key.cache_info().misses == 0
-    assert m.key_of("深圳市南山区科技园路99号") is None  # the ring's street, another door: keyed, no match
+    assert m.key_of("深圳市南山区科技园路888号") is None  # 88 is not 888: never keyed
+    assert m.key_of("99 Oak Street, Springfield 62701") is None  # another door: never keyed
+    assert cached_address_key.cache_info().misses == 0
+    assert m.key_of("深圳市南山区科技园路88号5栋101") is None  # same door, another flat: keyed, no match
     assert cached_address_key.cache_info().misses == 1
+
+
+def test_phone_matcher_normalizes_only_possible_matches() -> None:
+    from riskgraph.alerts.identifiers import PhoneMatcher, cached_phone
+
+    m = PhoneMatcher(["+8613800138000", "+14155550123"])
+    cached_phone.cache_clear()
+    assert m.phone_of("0086 138-0013-8000") == "+8613800138000"
+    assert m.phone_of("(415) 555-0123") == "+14155550123"
+    assert m.phone_of("+86 139 0000 0000") is None
+    assert cached_phone.cache_info().misses == 2  # the stranger's phone was never normalized
