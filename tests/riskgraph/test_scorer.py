@@ -101,6 +101,7 @@ def test_address_matcher_keys_only_addresses_that_can_match() -> None:
     assert cached_address_key.cache_info().misses == 0
     assert m.key_of("深圳市南山区科技园路888号") is None  # 88 is not 888: never keyed
     assert m.key_of("99 Oak Street, Springfield 62701") is None  # another door: never keyed
+    assert m.key_of("12 Pine Street, Springfield 62701") is None  # same door, another street: never keyed
     assert cached_address_key.cache_info().misses == 0
     assert m.key_of("深圳市南山区科技园路88号5栋101") is None  # same door, another flat: keyed, no match
     assert cached_address_key.cache_info().misses == 1
