@@ -42,7 +42,7 @@ def main(ctx: typer.Context,
 def run() -> None:
     """Entry point: RiskgraphError becomes one line on stderr and exit code 1."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising it here
     except RiskgraphError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         sys.exit(1)
@@ -50,3 +50,5 @@ def run() -> None:
         sys.exit(e.exit_code)
     except typer.Abort:
         sys.exit(130)
+    if isinstance(rc, int) and rc:
+        sys.exit(rc)
