@@ -14,6 +14,7 @@ from typing import Any
 
 from riskgraph.alerts.errors import EventError
 from riskgraph.alerts.model import EVENT_TYPES, Decision, Event
+from riskgraph.alerts.schema import json_object
 
 _REQUIRED = ("event_id", "type", "ts", "account_id")
 _OPTIONAL_STR = ("device_id", "ip", "coupon_id", "order_id")
@@ -24,12 +25,7 @@ def parse_event(raw: str | bytes) -> Event:
     """One event from one JSON object; EventError says what is wrong (the dead-letter reason)."""
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError(f"event is {len(raw)} bytes, over the {MAX_EVENT_BYTES}-byte limit")
-    try:
-        doc = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise EventError(f"not valid JSON: {e}") from e
-    if not isinstance(doc, dict):
-        raise EventError(f"an event must be a JSON object, got {type(doc).__name__}")
+    doc = json_object(raw, "an event", EventError)
     for name in _REQUIRED:
         value = doc.get(name)
         if not isinstance(value, str) or not value.strip():

@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 
-from riskgraph.alerts.errors import AlertSchemaError
+from riskgraph.alerts.errors import AlertSchemaError, AlertsError
 from riskgraph.alerts.model import (
     SCHEMA_ID,
     SCHEMA_VERSION,
@@ -75,11 +75,16 @@ def dumps(alert: RingAlert) -> str:
     return json.dumps(to_dict(alert), ensure_ascii=False, separators=(",", ":"))
 
 
-def loads(line: str | bytes) -> RingAlert:
+def json_object(raw: str | bytes, what: str, error: type[AlertsError]) -> dict[str, Any]:
+    """Parse one JSON object, or raise `error` saying why `what` ("an event") is not one."""
     try:
-        doc = json.loads(line)
+        doc = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise AlertSchemaError(f"a ring alert is not valid JSON: {e}") from e
+        raise error(f"not valid JSON: {e}") from e
     if not isinstance(doc, dict):
-        raise AlertSchemaError(f"a ring alert must be a JSON object, got {type(doc).__name__}")
-    return from_dict(doc)
+        raise error(f"{what} must be a JSON object, got {type(doc).__name__}")
+    return doc
+
+
+def loads(line: str | bytes) -> RingAlert:
+    return from_dict(json_object(line, "a ring alert", AlertSchemaError))
