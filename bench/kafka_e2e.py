@@ -72,9 +72,13 @@ def main() -> None:
             meta = c.list_topics(decisions_t, timeout=30).topics[decisions_t]
             c.assign([TopicPartition(decisions_t, p, OFFSET_BEGINNING) for p in meta.partitions])
             while not done.is_set():
-                for m in c.consume(1000, timeout=0.05):
+                first = c.poll(0.05)  # block for one, then take what is already here (no batch wait)
+                if first is None:
+                    continue
+                now = time.perf_counter_ns()
+                for m in (first, *c.consume(1000, timeout=0)):
                     if m.error() is None:
-                        received.setdefault(_event_id(m.value() or b""), time.perf_counter_ns())
+                        received.setdefault(_event_id(m.value() or b""), now)
             c.close()
 
         reader = threading.Thread(target=consume)

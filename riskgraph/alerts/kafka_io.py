@@ -211,7 +211,10 @@ class KafkaEventSource:
     def batches(self) -> Iterator[Sequence[RawEvent]]:
         last_event = time.monotonic()
         while not self._stop.is_set():
-            msgs = self._consumer.consume(self._batch, timeout=0.05)
+            # Block until one record arrives, then take only what is already fetched: consume(n, t)
+            # alone would wait for n records or the whole timeout, adding its wait to every decision.
+            first = self._consumer.poll(0.05)
+            msgs = [] if first is None else [first, *self._consumer.consume(self._batch - 1, timeout=0)]
             batch = []
             for msg in msgs:
                 err = msg.error()
