@@ -68,7 +68,7 @@ def score(ctx: typer.Context,
             signal.signal(sig, _stop)
         source = kafka_io.KafkaEventSource(server, event_topic, group, batch_size, stop, idle_exit)
     else:
-        stream_in = sys.stdin.buffer if events == "-" else open(events, "rb")  # noqa: SIM115
+        stream_in = sys.stdin.buffer if events == "-" else open(events, "rb")
         source = stream.LineSource(stream_in, events, 1 if events == "-" else batch_size)
 
     def sink(target: str, topic: str | None, std: object) -> stream.Sink:
