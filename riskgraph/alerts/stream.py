@@ -72,10 +72,15 @@ class RunStats:
 def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, dead: Sink) -> RunStats:
     """Score every event of `source` (see the module docstring for the delivery contract)."""
     stats = RunStats()
-    for batch in source.batches():
+
+    def refresh() -> None:
         if (index := feed.poll()) is not None:
             scorer.use(index)
             stats.alert_reloads += 1
+
+    refresh()  # before the first event: a missing or broken alert source fails fast
+    for batch in source.batches():
+        refresh()
         for raw in batch:
             stats.events += 1
             try:
