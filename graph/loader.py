@@ -28,7 +28,7 @@ Progress = Callable[[str, int], None]  # (step name, rows written so far in this
 
 @dataclass(frozen=True)
 class LoadStep:
-    """One statement fed from one source. `cypher` binds `$rows`, `$build_id` and `$source`."""
+    """One statement fed from one source. `cypher` binds `$rows`, `$build_id`, `$source` and `$date`."""
 
     name: str  # unique within a load, e.g. "orders.ships_to"
     source: str  # provenance written on relationships: orders, clicks, call_transcript, parcel_ocr
@@ -51,8 +51,11 @@ def build_id_for(date: str) -> str:
 
 
 def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
-         progress: Progress | None = None) -> LoadReport:
-    """Run `steps` in order for `build_id`; skips the steps a previous run already finished."""
+         progress: Progress | None = None, batch_size: int | None = None) -> LoadReport:
+    """Run `steps` in order for `build_id`; skips the steps a previous run already finished.
+
+    `batch_size` overrides every step's rows-per-transaction (bigger is faster, smaller holds
+    less memory in Neo4j's transaction state)."""
     names = [s.name for s in steps]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate step names in load plan: {names}")
@@ -67,23 +70,24 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
         if step.name in done:
             skipped.append(step.name)
             continue
-        written[step.name] = _run_step(store, step, build_id, progress)
+        written[step.name] = _run_step(store, step, build_id, date, progress, batch_size or step.batch_size)
         store.write("MATCH (b:Build {build_id: $build_id}) "
                     "SET b.steps_done = CASE WHEN $step IN b.steps_done THEN b.steps_done "
                     "ELSE b.steps_done + $step END", {"build_id": build_id, "step": step.name})
         ran.append(step.name)
-        log.info("step %s: %d rows", step.name, written[step.name])
+        log.debug("step %s: %d rows", step.name, written[step.name])
     store.write("MATCH (b:Build {build_id: $build_id}) SET b.complete = true", {"build_id": build_id})
     return LoadReport(build_id, tuple(ran), tuple(skipped), written)
 
 
-def _run_step(store: GraphStore, step: LoadStep, build_id: str, progress: Progress | None) -> int:
+def _run_step(store: GraphStore, step: LoadStep, build_id: str, date: str, progress: Progress | None,
+              batch_size: int) -> int:
     def report(total: int) -> None:
         if progress:
             progress(step.name, total)
 
-    return store.write_batches(step.cypher, step.rows(), step.batch_size,
-                               extra={"build_id": build_id, "source": step.source}, on_batch=report)
+    return store.write_batches(step.cypher, step.rows(), batch_size,
+                               extra={"build_id": build_id, "source": step.source, "date": date}, on_batch=report)
 
 
 def _steps_done(store: GraphStore, build_id: str) -> list[str]:

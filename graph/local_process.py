@@ -73,6 +73,8 @@ def check_writable(home: Path, what: str, setting: str, error: type[Exception]) 
 
 def check_port_free(port: int, setting: str, error: type[Exception]) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As the server binds: connections of a killed predecessor in TIME_WAIT don't count.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError as e:

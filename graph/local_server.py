@@ -102,7 +102,7 @@ def status(cfg: LocalNeo4jConfig) -> LocalStatus:
 def start(cfg: LocalNeo4jConfig) -> LocalStatus:
     """Start the server (no-op if it already runs) and return once Bolt accepts connections."""
     if (pid := local_process.running_pid(cfg.pid_file)) is not None:
-        log.info("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
+        log.debug("local Neo4j already running (pid %s) at %s", pid, cfg.uri)
         return status(cfg)
     _check_launcher_built()
     local_process.check_java(cfg.java, "Neo4j 5.26", LocalServerError)

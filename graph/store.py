@@ -60,6 +60,7 @@ class GraphStore:
                 auth=(conn.user, conn.password),
                 max_transaction_retry_time=conn.max_retry_seconds,
                 connection_acquisition_timeout=30.0,
+                notifications_min_severity="OFF",  # planner hints (e.g. an unused rel type) are not errors
             )
         except (ValueError, neo4j_errors.ConfigurationError) as e:
             raise GraphError(f"invalid Neo4j URI {conn.uri!r}: {e}") from e
@@ -90,6 +91,12 @@ class GraphStore:
         """Run a read query and return all records as dicts."""
         with self._translated(cypher), self._session() as s:
             return s.execute_read(_collect, cypher, dict(params or {}))
+
+    def read_columns(self, cypher: str, params: Mapping[str, Any] | None = None) -> dict[str, list[Any]]:
+        """Run a read query and return its result column by column (lighter than a dict per row
+        for the large exports: one list per column, records streamed from the server)."""
+        with self._translated(cypher), self._session() as s:
+            return s.execute_read(_collect_columns, cypher, dict(params or {}))
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run a write query in one transaction and return its records as dicts."""
@@ -146,6 +153,16 @@ class GraphStore:
 def _collect(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> list[Row]:
     result = tx.run(cast(LiteralString, cypher), params)
     return [r.data() for r in result]
+
+
+def _collect_columns(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> dict[str, list[Any]]:
+    result = tx.run(cast(LiteralString, cypher), params)
+    keys = result.keys()
+    cols: list[list[Any]] = [[] for _ in keys]
+    for record in result:
+        for col, value in zip(cols, record.values(), strict=True):
+            col.append(value)
+    return dict(zip(keys, cols, strict=True))
 
 
 def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:

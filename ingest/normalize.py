@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
+
+import polars as pl
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -45,13 +49,29 @@ def fold_width(text: str) -> str:
 
 
 def parse_address(raw: str) -> AddressParts:
-    text = fold_width(raw).strip()
-    return _parse_zh(text) if _CJK.search(text) else _parse_en(text)
+    return parse_addresses([raw])[0]
+
+
+def parse_addresses(raws: Sequence[str]) -> list[AddressParts]:
+    """`parse_address` for many at once: Chinese ones share one cpca call (~60x faster than one by one)."""
+    texts = [fold_width(r).strip() for r in raws]
+    is_zh = [_CJK.search(t) is not None for t in texts]
+    zh = [i for i, flag in enumerate(is_zh) if flag]
+    out: list[AddressParts | None] = [None if flag else _parse_en(t) for t, flag in zip(texts, is_zh, strict=True)]
+    cleaned = [_ZH_PUNCT.sub("", texts[i]) for i in zh]
+    for i, text, admin in zip(zh, cleaned, _split_admin(cleaned), strict=True):
+        out[i] = _parse_zh(text, admin)
+    return [p for p in out if p is not None]
 
 
 def address_key(raw: str) -> str:
     """The entity-resolution key of an address; equal keys mean the same Address node."""
     return parse_address(raw).key
+
+
+def address_keys(raws: Sequence[str]) -> list[str]:
+    """`address_key` of each address, computed in one batch (use this for whole columns)."""
+    return [p.key for p in parse_addresses(raws)]
 
 
 # --- Chinese ----------------------------------------------------------------------------------
@@ -72,18 +92,22 @@ def _cpca() -> Any:
     return cpca
 
 
-def _split_admin(text: str) -> tuple[str, str, str, str]:
-    df = _cpca().transform([text])
-    row = df.iloc[0]
-    prov, city, dist, rest = (str(row[c] or "") for c in ("省", "市", "区", "地址"))
-    if city == _MUNICIPAL:  # municipalities (北京, 上海, ...): the city is the province
-        city = prov
-    return prov, city, dist, rest
+def _split_admin(texts: list[str]) -> list[tuple[str, str, str, str]]:
+    """(province, city, district, rest) per text, from one cpca call."""
+    if not texts:
+        return []
+    df = _cpca().transform(texts)
+    out = []
+    for prov, city, dist, rest in zip(*(df[c].tolist() for c in ("省", "市", "区", "地址")), strict=True):
+        prov, city, dist, rest = (str(v or "") for v in (prov, city, dist, rest))
+        if city == _MUNICIPAL:  # municipalities (北京, 上海, ...): the city is the province
+            city = prov
+        out.append((prov, city, dist, rest))
+    return out
 
 
-def _parse_zh(text: str) -> AddressParts:
-    text = _ZH_PUNCT.sub("", text)
-    prov, city, dist, rest = _split_admin(text)
+def _parse_zh(text: str, admin: tuple[str, str, str, str]) -> AddressParts:
+    prov, city, dist, rest = admin
     street, number, unit = "", "", rest
     if m := _ZH_STREET.match(rest):
         street, unit = m.group(1), m.group(2)
@@ -162,3 +186,25 @@ def normalize_phone(raw: str | None) -> str | None:
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     return f"+1{digits}" if len(digits) == 10 and digits[0] in "23456789" else None
+
+
+# --- Timestamps -------------------------------------------------------------------------------
+
+# ISO 8601 with an offset (2026-11-27T10:00:00+08:00, fractional seconds allowed, "Z" for UTC).
+# chrono's %+ also accepts a space for "T"; a timestamp without an offset is rejected, because a
+# local time without its zone cannot be placed on the platform's timeline.
+_TS_FORMAT = "%+"
+
+
+def timestamp_expr(expr: pl.Expr) -> pl.Expr:
+    """Polars expression: ISO 8601 strings with offset -> Datetime(us, UTC); null if unparseable."""
+    return (expr.str.strip_chars().str.replace(r"[zZ]$", "+00:00")
+            .str.to_datetime(_TS_FORMAT, time_unit="us", time_zone="UTC", strict=False))
+
+
+def parse_timestamp(raw: str | None) -> datetime | None:
+    """The scalar form of `timestamp_expr` (same rules), for per-item code in asr/ and vision/."""
+    if raw is None:
+        return None
+    value = pl.select(timestamp_expr(pl.lit(raw, dtype=pl.String))).item()
+    return value if isinstance(value, datetime) else None

@@ -11,13 +11,16 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import alerts, demo, kafka, neo4j, score
+from riskgraph.commands import alerts, demo, graph, ingest, kafka, neo4j, score, simulate
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
 app = typer.Typer(help="riskgraph: find collusive fraud rings in calls, parcel photos, clicks and orders.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(neo4j.app, name="neo4j")
+app.add_typer(ingest.app, name="ingest")
+app.add_typer(graph.app, name="graph")
+app.add_typer(simulate.app, name="simulate")
 app.add_typer(kafka.app, name="kafka")
 app.add_typer(alerts.app, name="alerts")
 app.command()(score.score)

@@ -31,6 +31,7 @@ class Settings:
     neo4j_heap_mb: int = 1024
     neo4j_pagecache_mb: int = 512
     java: str = "java"
+    graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     # Kafka: an external cluster when kafka_bootstrap is set, else the local one from riskgraph/kafka-local.
     kafka_bootstrap: str | None = None
     kafka_port: int = 9092
@@ -64,6 +65,7 @@ _ENV = {
     "NEO4J_HEAP_MB": "neo4j_heap_mb",
     "NEO4J_PAGECACHE_MB": "neo4j_pagecache_mb",
     "RISKGRAPH_JAVA": "java",
+    "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
     "KAFKA_BOOTSTRAP": "kafka_bootstrap",
     "KAFKA_PORT": "kafka_port",
     "KAFKA_CONTROLLER_PORT": "kafka_controller_port",

@@ -61,7 +61,7 @@ def start(cfg: LocalKafkaConfig) -> LocalKafkaStatus:
 
     The first start formats the log directory (Kafka's StorageTool, in its own JVM)."""
     if (pid := local_process.running_pid(cfg.pid_file)) is not None:
-        log.info("local Kafka already running (pid %s) at %s", pid, cfg.bootstrap)
+        log.debug("local Kafka already running (pid %s) at %s", pid, cfg.bootstrap)
         return status(cfg)
     if not (LAUNCHER_DIR / "target" / "kafka-local.jar").exists():
         raise KafkaLocalError(f"the Kafka launcher is not built ({LAUNCHER_DIR}/target missing): run `make setup`")

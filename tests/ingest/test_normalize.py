@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalize import address_key, normalize_phone, parse_address
+from ingest.normalize import address_key, address_keys, normalize_phone, parse_address, parse_timestamp
 
 ZH_SAME = [
     "广东省深圳市南山区科技园路88号3栋1201",
@@ -64,3 +64,23 @@ def test_municipality_city_is_the_province() -> None:
 ])
 def test_normalize_phone(raw: str | None, expected: str | None) -> None:
     assert normalize_phone(raw) == expected
+
+
+def test_batch_keys_equal_single_keys() -> None:
+    mixed = [*ZH_SAME, *EN_SAME, "上海浦东新区张江路1号", ""]
+    assert address_keys(mixed) == [address_key(a) for a in mixed]
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("2026-11-27T10:00:00+08:00", "2026-11-27T02:00:00+00:00"),
+    ("2026-11-27T02:00:00.250Z", "2026-11-27T02:00:00.250000+00:00"),
+    ("2026-11-27 10:00:00-05:00", "2026-11-27T15:00:00+00:00"),
+])
+def test_timestamps_become_utc(raw: str, expected: str) -> None:
+    ts = parse_timestamp(raw)
+    assert ts is not None and ts.isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", ["2026-11-27T10:00:00", "yesterday", "2026-13-01T00:00:00Z", ""])
+def test_timestamps_without_offset_or_invalid_are_rejected(raw: str) -> None:
+    assert parse_timestamp(raw) is None

@@ -1,0 +1,81 @@
+"""Benchmark: merge throughput of `riskgraph graph load` and export time, into the local Neo4j.
+
+    python -m bench.graph_load --accounts 20000 --orders 80000 [--batch 5000]
+
+Uses the synthetic work-folder generator of the tests (same Parquet shapes as ingest/) and a
+throw-away Neo4j on a free port with its own store. Prints rows/s and relationships/s per step,
+the export time and the peak RSS of this process (the loader), and the Neo4j store size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from graph import analyst, local_server
+from graph.export import export_graph
+from graph.loader import build_id_for, load
+from graph.steps_ingest import ingest_steps
+from graph.store import GraphStore, Neo4jConnection
+from riskgraph.offline import configure_offline
+from tests.graph.workdir import write_synthetic_day
+
+DATE = "2026-11-27"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accounts", type=int, default=20_000)
+    ap.add_argument("--orders", type=int, default=80_000)
+    ap.add_argument("--batch", type=int, default=5000)
+    ap.add_argument("--heap-mb", type=int, default=2048)
+    ap.add_argument("--pagecache-mb", type=int, default=1024)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-graph-"))
+    configure_offline(tmp / "var")
+    work = tmp / "work"
+    t0 = time.perf_counter()
+    write_synthetic_day(work, args.accounts, args.orders)
+    print(f"work folder: {args.accounts:,} accounts, {args.orders:,} orders in {time.perf_counter() - t0:.1f}s")
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg = local_server.LocalNeo4jConfig(home=tmp / "neo4j", port=port, heap_mb=args.heap_mb,
+                                        pagecache_mb=args.pagecache_mb)
+    t0 = time.perf_counter()
+    local_server.start(cfg)
+    print(f"neo4j start-to-ready: {time.perf_counter() - t0:.1f}s")
+    try:
+        with GraphStore(Neo4jConnection(cfg.uri, "neo4j", local_server.read_or_create_password(cfg))) as store:
+            rels_before = sum(analyst.counts(store)[1].values())
+            t0 = time.perf_counter()
+            report = load(store, ingest_steps(work), build_id_for(DATE), DATE, None, args.batch)
+            elapsed = time.perf_counter() - t0
+            labels, rels = analyst.counts(store)
+            n_rels = sum(rels.values()) - rels_before
+            n_rows = sum(report.rows_written.values())
+            print(f"load: {n_rows:,} input rows, {sum(labels.values()):,} nodes, {n_rels:,} relationships "
+                  f"in {elapsed:.1f}s -> {n_rows / elapsed:,.0f} rows/s, {n_rels / elapsed:,.0f} relationships/s")
+            for step, n in report.rows_written.items():
+                print(f"  {step:16s} {n:>9,} rows")
+            t0 = time.perf_counter()
+            exp = export_graph(store, DATE, DATE)
+            print(f"export: {len(exp.nodes['account']):,} accounts, {sum(len(e.src) for e in exp.edges):,} edges "
+                  f"in {time.perf_counter() - t0:.1f}s")
+            t0 = time.perf_counter()
+            load(store, ingest_steps(work), "build-rerun", DATE, None, args.batch)
+            print(f"re-load of the same day (all MERGE matches): {time.perf_counter() - t0:.1f}s")
+    finally:
+        local_server.stop(cfg)
+    print(f"loader peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+          f"store: {local_server.status(cfg).store_bytes / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

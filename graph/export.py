@@ -1,0 +1,183 @@
+"""Neo4j → GraphExport: the account graph gnn/ learns on, for a window of days.
+
+Each feature group and each relation is one aggregate query streamed column by column, then
+joined on the account index in numpy, so memory grows with the result, not with Python objects
+per row. The contract (node types, feature names, relations and weight meanings) is documented
+in docs/graph.md; gnn/ looks features up by name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date as Date
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from graph.export_types import EdgeTable, GraphExport, NodeTable
+from graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+INTENTS = ("refund", "not_received", "empty_parcel", "damaged", "wrong_item", "coupon", "account_access")
+
+_ACCOUNTS = """
+MATCH (a:Account)
+RETURN a.account_id AS id, a.created_at AS created_at, a.label AS label, properties(a) AS props
+ORDER BY id
+"""
+
+# Per-account aggregates; each returns `id` plus numeric columns named as features.
+_FEATURE_QUERIES: tuple[str, ...] = (
+    """MATCH (a:Account)-[:PLACED]->(o:Order) WHERE o.date >= $start AND o.date <= $end
+       WITH a, count(o) AS n, avg(o.amount) AS mean, stDev(o.amount) AS sd,
+            sum(CASE WHEN o.coupon_id IS NULL THEN 0 ELSE 1 END) AS coupons
+       RETURN a.account_id AS id, n AS n_orders, mean AS amount_mean,
+              CASE WHEN mean > 0 THEN sd / mean ELSE 0.0 END AS amount_cv, toFloat(coupons) / n AS coupon_frac""",
+    """MATCH (o:Order)-[:SOLD_BY]->(a:Account) WHERE o.date >= $start AND o.date <= $end
+       RETURN a.account_id AS id, count(o) AS n_sales""",
+    """MATCH (a:Account)-[:REQUESTED]->(r:Return) WHERE r.date >= $start AND r.date <= $end
+       RETURN a.account_id AS id, count(r) AS n_returns""",
+    """MATCH (a:Account)-[:MADE_CALL]->(c:Call) WHERE c.date >= $start AND c.date <= $end
+       RETURN a.account_id AS id, count(c) AS n_calls, collect(coalesce(c.intents, [])) AS intents""",
+    """MATCH (a:Account)-[:REQUESTED]->(:Return)-[:HAS_PARCEL]->(:Parcel)-[:LABEL_ADDRESS]->(ad:Address)
+       RETURN a.account_id AS id, max(coalesce(ad.max_fraud_match, 0.0)) AS max_fraud_match""",
+    """MATCH (a:Account)-[:USES_DEVICE]->(d:Device) RETURN a.account_id AS id, count(DISTINCT d) AS n_devices""",
+    """MATCH (a:Account)-[:USES_IP]->(i:IP) RETURN a.account_id AS id, count(DISTINCT i) AS n_ips""",
+    """MATCH (a:Account)-[:BEHAVES_LIKE]-(b:Account) RETURN a.account_id AS id, count(DISTINCT b) AS n_similar""",
+)
+
+# (src_type, relation, dst_type, query returning src, dst, w)
+_EDGE_QUERIES: tuple[tuple[str, str, str, str], ...] = (
+    ("account", "uses_device", "device",
+     "MATCH (a:Account)-[u:USES_DEVICE]->(d:Device) RETURN a.account_id AS src, d.device_id AS dst, sum(u.n) AS w"),
+    ("account", "uses_ip", "ip",
+     "MATCH (a:Account)-[u:USES_IP]->(i:IP) RETURN a.account_id AS src, i.ip AS dst, sum(u.n) AS w"),
+    ("account", "ships_to", "address",
+     """MATCH (a:Account)-[:PLACED]->(o:Order)-[:SHIPS_TO]->(ad:Address) WHERE o.date >= $start AND o.date <= $end
+        RETURN a.account_id AS src, ad.key AS dst, count(o) AS w"""),
+    ("account", "label_address", "address",
+     """MATCH (a:Account)-[:REQUESTED]->(r:Return)-[:HAS_PARCEL]->(:Parcel)-[l:LABEL_ADDRESS]->(ad:Address)
+        WHERE r.date >= $start AND r.date <= $end
+        RETURN a.account_id AS src, ad.key AS dst, max(l.confidence) AS w"""),
+    ("account", "has_phone", "phone",
+     """MATCH (a:Account)-[:HAS_PHONE]->(p:Phone) RETURN a.account_id AS src, p.e164 AS dst, 1.0 AS w
+        UNION
+        MATCH (a:Account)-[:PLACED]->(o:Order)-[:CONTACT_PHONE]->(p:Phone) WHERE o.date >= $start AND o.date <= $end
+        RETURN DISTINCT a.account_id AS src, p.e164 AS dst, 1.0 AS w"""),
+    ("account", "called_from", "phone",
+     """MATCH (a:Account)-[:MADE_CALL]->(c:Call)-[:FROM_PHONE]->(p:Phone) WHERE c.date >= $start AND c.date <= $end
+        RETURN a.account_id AS src, p.e164 AS dst, count(c) AS w"""),
+    ("account", "buys_from", "account",
+     "MATCH (a:Account)-[f:BUYS_FROM]->(b:Account) RETURN a.account_id AS src, b.account_id AS dst, f.n_orders AS w"),
+    ("account", "behaves_like", "account",
+     "MATCH (a:Account)-[s:BEHAVES_LIKE]->(b:Account) RETURN a.account_id AS src, b.account_id AS dst, max(s.weight) AS w"),
+    ("account", "claimed", "coupon",
+     """MATCH (a:Account)-[:PLACED]->(o:Order) WHERE o.coupon_id IS NOT NULL AND o.date >= $start AND o.date <= $end
+        RETURN a.account_id AS src, o.coupon_id AS dst, o.created_at.epochSeconds / 60.0 AS w"""),
+)
+
+_ADDRESS_PROPS = """
+UNWIND $keys AS k MATCH (ad:Address {key: k})
+RETURN ad.key AS id, coalesce(ad.fraud_listed, false) AS fraud_listed, coalesce(ad.max_fraud_match, 0.0) AS m
+"""
+
+
+def export_graph(store: GraphStore, start: str, end: str,
+                 progress: Callable[[str], None] | None = None) -> GraphExport:
+    """Export accounts and their evidence for orders/returns/calls dated in [start, end]."""
+    params = {"start": start, "end": end}
+    step = progress or (lambda _name: None)
+
+    step("accounts")
+    acc = store.read_columns(_ACCOUNTS)
+    ids: list[str] = acc["id"]
+    index = {a: i for i, a in enumerate(ids)}
+    end_day = Date.fromisoformat(end)
+    fp_names = sorted({k for p in acc["props"] for k in p if k.startswith("fp_")})
+    columns: dict[str, np.ndarray] = {
+        "age_days": np.array([_age_days(c, end_day) for c in acc["created_at"]], dtype=np.float32)}
+    for name in fp_names:
+        columns[name] = np.array([_num(p.get(name)) for p in acc["props"]], dtype=np.float32)
+    labels = np.array([{"fraud": 1, "legit": 0}.get(str(x).lower(), -1) for x in acc["label"]], dtype=np.int8)
+
+    for q in _FEATURE_QUERIES:
+        cols = store.read_columns(q, params)
+        rows = np.array([index[a] for a in cols.pop("id")], dtype=np.int64)
+        step(", ".join(cols))
+        for name, values in cols.items():
+            if name == "intents":
+                for intent in INTENTS:
+                    col = columns.setdefault(f"intent_{intent}", np.zeros(len(ids), np.float32))
+                    col[rows] = [sum(call.count(intent) for call in v) for v in values]
+                continue
+            col = columns.setdefault(name, np.zeros(len(ids), np.float32))
+            col[rows] = [_num(v) for v in values]
+    for name in ("n_orders", "amount_mean", "amount_cv", "coupon_frac", "n_sales", "n_returns", "n_calls",
+                 *(f"intent_{i}" for i in INTENTS), "max_fraud_match", "n_devices", "n_ips", "n_similar"):
+        columns.setdefault(name, np.zeros(len(ids), np.float32))
+    columns["return_rate"] = columns["n_returns"] / np.maximum(columns["n_orders"], 1.0)
+
+    names = tuple(sorted(columns))
+    nodes: dict[str, NodeTable] = {
+        "account": NodeTable(tuple(ids), np.stack([columns[n] for n in names], axis=1).astype(np.float32), names)}
+    other: dict[str, dict[str, int]] = {t: {} for t in ("device", "ip", "address", "phone", "coupon")}
+    edges: list[EdgeTable] = []
+    for src_t, rel, dst_t, q in _EDGE_QUERIES:
+        step(rel)
+        cols = store.read_columns(q, params)
+        dst_index = index if dst_t == "account" else other[dst_t]
+        src = np.array([index[s] for s in cols["src"]], dtype=np.int64)
+        dst = np.array([dst_index.setdefault(d, len(dst_index)) if dst_t != "account" else index[d]
+                        for d in cols["dst"]], dtype=np.int64)
+        edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
+
+    for t, idx in other.items():
+        nodes[t] = _entity_table(store, t, idx, edges)
+    log.info("exported %d accounts, %d edges", len(ids), sum(len(e.src) for e in edges))
+    return GraphExport(nodes, tuple(edges), (start, end), labels)
+
+
+def _entity_table(store: GraphStore, node_type: str, index: dict[str, int], edges: Sequence[EdgeTable]) -> NodeTable:
+    """Features of a non-account node: how many distinct accounts touch it (plus fraud flags for addresses)."""
+    keys = [""] * len(index)
+    for k, i in index.items():
+        keys[i] = k
+    degree = np.zeros(len(keys), np.float32)
+    for e in edges:
+        if e.dst_type == node_type and len(e.src):
+            pairs = np.unique(np.stack([e.src, e.dst], axis=1), axis=0)
+            degree += np.bincount(pairs[:, 1], minlength=len(keys)).astype(np.float32)
+    if node_type != "address":
+        return NodeTable(tuple(keys), degree[:, None], ("degree",))
+    listed = np.zeros(len(keys), np.float32)
+    match = np.zeros(len(keys), np.float32)
+    if keys:
+        cols = store.read_columns(_ADDRESS_PROPS, {"keys": keys})
+        rows = np.array([index[k] for k in cols["id"]], dtype=np.int64)
+        listed[rows] = [float(bool(v)) for v in cols["fraud_listed"]]
+        match[rows] = [_num(v) for v in cols["m"]]
+    return NodeTable(tuple(keys), np.stack([degree, listed, match], axis=1), ("degree", "fraud_listed", "max_fraud_match"))
+
+
+def _num(v: Any) -> float:
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return float(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return 0.0
+    return f if np.isfinite(f) else 0.0
+
+
+def _age_days(created: Any, end: Date) -> float:
+    if created is None:
+        return 0.0
+    native = created.to_native() if hasattr(created, "to_native") else created
+    if isinstance(native, datetime):
+        return max((end - native.date()).days, 0)
+    return 0.0

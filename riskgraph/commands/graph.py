@@ -1,0 +1,59 @@
+"""`riskgraph graph load | stats`: merge a day's work folder into Neo4j, and count what is there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph import analyst
+from graph.loader import LoadReport, build_id_for, load
+from graph.plan import load_plan
+from graph.store import GraphStore
+from riskgraph.context import settings_from
+from riskgraph.wiring import open_store
+
+app = typer.Typer(help="The Neo4j risk graph: load a day, show counts.", no_args_is_help=True)
+console = Console()
+
+
+def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int) -> LoadReport:
+    """Load with a progress display (used by this command and by the nightly pipeline)."""
+    steps = load_plan(work_dir)
+    with Progress(TextColumn("[bold]graph load[/bold] {task.description}"), BarColumn(),
+                  TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(step: str, rows: int) -> None:
+            bar.update(task, description=step, completed=rows)
+
+        return load(store, steps, build_id_for(date), date, progress, batch_size)
+
+
+@app.command("load")
+def load_cmd(ctx: typer.Context,
+             work_dir: Annotated[Path, typer.Argument(help="the day's work folder (ingest/asr/vision outputs)")],
+             date: Annotated[str, typer.Option(help="the day, YYYY-MM-DD")]) -> None:
+    """Merge one day's Parquet outputs into the graph (idempotent; resumes an interrupted load)."""
+    if not work_dir.is_dir():
+        raise typer.BadParameter(f"{work_dir} is not a folder")
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        report = load_work_dir(store, work_dir, date, settings.graph_batch_size)
+    console.print(f"loaded {report.build_id}: {sum(report.rows_written.values()):,} rows in "
+                  f"{len(report.steps_run)} steps ({len(report.steps_skipped)} already done)")
+
+
+@app.command()
+def stats(ctx: typer.Context) -> None:
+    """Node counts per label and relationship counts per type."""
+    with open_store(settings_from(ctx)) as store:
+        labels, rels = analyst.counts(store)
+    table = Table("label / type", "count", title="risk graph")
+    for name, n in [*labels.items(), *rels.items()]:
+        table.add_row(name, f"{n:,}")
+    console.print(table)

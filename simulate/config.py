@@ -1,0 +1,35 @@
+"""What one simulated day is a function of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from simulate.errors import SimulateError
+
+DIFFICULTIES = ("easy", "default", "hard")
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """The world is a function of (seed, accounts, rings, difficulty); the day's activity adds `date`."""
+
+    date: dt.date
+    accounts: int = 3000
+    rings: int = 10
+    seed: int = 0
+    difficulty: str = "default"  # easy | default | hard: how many modalities each ring shows
+    media_fraction: float = 1.0  # share of returns / calls that get a photo / recording
+    label_fraction: float = 0.05  # share of ring members in reference/labels.csv as fraud
+    legit_label_fraction: float = 0.01  # share of benign accounts confirmed legitimate
+    label_noise: float = 0.05  # share of labels that are wrong
+    workers: int = 2  # processes for media rendering
+
+    def __post_init__(self) -> None:
+        if self.difficulty not in DIFFICULTIES:
+            raise SimulateError(f"difficulty must be one of {DIFFICULTIES}, got {self.difficulty!r}")
+        if self.accounts < 100:
+            raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
+        for name in ("media_fraction", "label_fraction", "legit_label_fraction", "label_noise"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise SimulateError(f"{name} must be within [0, 1]")
