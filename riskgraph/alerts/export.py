@@ -9,14 +9,13 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from graph.alerts_query import StoredRing
+from ingest.atomic import atomic_write
 from ingest.normalize import address_key, normalize_phone
 from riskgraph.alerts import schema
 from riskgraph.alerts.errors import AlertsError
@@ -86,17 +85,8 @@ def write_alerts(alerts: Sequence[RingAlert], fmt: str, out: Path) -> int:
         "jsonl": _write_jsonl, "parquet": _write_parquet, "csv": _write_csv}
     if fmt not in writers:
         raise AlertsError(f"unknown alert format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            writers[fmt](alerts, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(out) as f:
+        writers[fmt](alerts, f)
     return len(alerts)
 
 
