@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint typecheck demo neo4j-start neo4j-stop clean
+.PHONY: setup test lint typecheck demo neo4j-start neo4j-stop kafka-start kafka-stop clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,13 @@ neo4j-start: setup
 neo4j-stop:
 	$(BIN)/riskgraph neo4j stop
 
+kafka-start: setup
+	$(BIN)/riskgraph kafka start
+
+kafka-stop:
+	$(BIN)/riskgraph kafka stop
+
 clean:
 	-$(BIN)/riskgraph neo4j stop
-	rm -rf var graph/neo4j-local/target .mypy_cache .ruff_cache .pytest_cache
+	-$(BIN)/riskgraph kafka stop
+	rm -rf var graph/neo4j-local/target riskgraph/kafka-local/target .mypy_cache .ruff_cache .pytest_cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ingest.atomic import atomic_write
 
 
 def write_table(frame: pl.DataFrame, path: Path, schema: pa.Schema,
@@ -21,14 +21,5 @@ def write_table(frame: pl.DataFrame, path: Path, schema: pa.Schema,
     table = frame.select(schema.names).to_arrow().cast(schema)
     if metadata:
         table = table.replace_schema_metadata({**(schema.metadata or {}), **metadata})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as fh:
+        pq.write_table(table, fh, compression="zstd")

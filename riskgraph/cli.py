@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import asr, demo, gnn, graph, ingest, neo4j, nightly, simulate
+from riskgraph.commands import alerts, asr, demo, gnn, graph, ingest, kafka, neo4j, nightly, score, simulate
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
@@ -23,6 +23,9 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(graph.app, name="graph")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(gnn.app, name="gnn")
+app.add_typer(kafka.app, name="kafka")
+app.add_typer(alerts.app, name="alerts")
+app.command()(score.score)
 app.command()(demo.demo)
 app.command()(nightly.nightly)
 
@@ -45,7 +48,7 @@ def main(ctx: typer.Context,
 def run() -> None:
     """Entry point: RiskgraphError becomes one line on stderr and exit code 1."""
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # click returns typer.Exit's code instead of raising it here
     except RiskgraphError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
         sys.exit(1)
@@ -53,3 +56,5 @@ def run() -> None:
         sys.exit(e.exit_code)
     except typer.Abort:
         sys.exit(130)
+    if isinstance(rc, int) and rc:
+        sys.exit(rc)

@@ -43,6 +43,12 @@ class Settings:
     asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)
+    # Kafka: an external cluster when kafka_bootstrap is set, else the local one from riskgraph/kafka-local.
+    kafka_bootstrap: str | None = None
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_data_dir: Path | None = None  # default: var_dir / "kafka"
+    kafka_heap_mb: int = 512
     extra: Mapping[str, Any] = field(default_factory=dict)  # [section] tables later stages read
 
     @property
@@ -52,6 +58,10 @@ class Settings:
     @property
     def neo4j_home(self) -> Path:
         return self.neo4j_data_dir or self.var_dir / "neo4j"
+
+    @property
+    def kafka_home(self) -> Path:
+        return self.kafka_data_dir or self.var_dir / "kafka"
 
 
 # environment variable -> Settings field
@@ -77,6 +87,11 @@ _ENV = {
     "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
     "RISKGRAPH_GNN_THREADS": "gnn_threads",
+    "KAFKA_BOOTSTRAP": "kafka_bootstrap",
+    "KAFKA_PORT": "kafka_port",
+    "KAFKA_CONTROLLER_PORT": "kafka_controller_port",
+    "KAFKA_DATA_DIR": "kafka_data_dir",
+    "KAFKA_HEAP_MB": "kafka_heap_mb",
 }
 
 

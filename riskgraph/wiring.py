@@ -10,6 +10,8 @@ from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
 from ingest import IngestConfig
 from ingest.errors import RiskgraphError
+from riskgraph.alerts import kafka_local
+from riskgraph.alerts.kafka_local import LocalKafkaConfig
 from riskgraph.settings import Settings
 
 
@@ -49,3 +51,21 @@ def ingest_config(settings: Settings) -> IngestConfig:
     except TypeError as e:
         known = ", ".join(f.name for f in fields(IngestConfig))
         raise RiskgraphError(f"settings file, table \"ingest\": {e}; known keys: {known}") from e
+
+
+def local_kafka_config(settings: Settings) -> LocalKafkaConfig:
+    return LocalKafkaConfig(home=settings.kafka_home, port=settings.kafka_port,
+                            controller_port=settings.kafka_controller_port, heap_mb=settings.kafka_heap_mb,
+                            java=settings.java)
+
+
+def kafka_bootstrap(settings: Settings, bootstrap: str | None = None, start_if_needed: bool = True) -> str:
+    """`bootstrap` if given, else KAFKA_BOOTSTRAP, else the local broker (started if it is down)."""
+    if bootstrap:
+        return bootstrap
+    if settings.kafka_bootstrap:
+        return settings.kafka_bootstrap
+    cfg = local_kafka_config(settings)
+    if start_if_needed:
+        kafka_local.start(cfg)
+    return cfg.bootstrap

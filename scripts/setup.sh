@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh Debian machine: installs only what is missing.
 #   - Debian packages (Tesseract + Chinese, ffmpeg, espeak-ng, CJK fonts, a JDK 17 and Maven)
 #   - a virtual environment .venv with the exact versions in requirements/lock.txt
-#   - the Maven build of the local Neo4j launcher (graph/neo4j-local)
+#   - the Maven builds of the local Neo4j launcher (graph/neo4j-local) and the local Kafka
+#     launcher (riskgraph/kafka-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,5 +44,12 @@ JAR=graph/neo4j-local/target/neo4j-local.jar
 if [ ! -f "$JAR" ] || [ -n "$(find graph/neo4j-local/pom.xml graph/neo4j-local/src -newer "$JAR" 2>/dev/null)" ]; then
   say "building the Neo4j launcher (mvn package)"
   (cd graph/neo4j-local && mvn -q -B -Dstyle.color=never package -DskipTests)
+fi
+
+# 4. The Kafka launcher (Maven Central artifacts, Apache Kafka 4.1 in KRaft mode)
+KJAR=riskgraph/kafka-local/target/kafka-local.jar
+if [ ! -f "$KJAR" ] || [ -n "$(find riskgraph/kafka-local/pom.xml riskgraph/kafka-local/src -newer "$KJAR" 2>/dev/null)" ]; then
+  say "building the Kafka launcher (mvn package)"
+  (cd riskgraph/kafka-local && mvn -q -B -Dstyle.color=never package -DskipTests)
 fi
 say "ready"

@@ -1,0 +1,265 @@
+"""The one module that touches confluent-kafka: publish alerts, follow the alert topic, consume
+events as a consumer group, produce decisions and dead letters.
+
+Delivery contract (see stream.run): producers are idempotent with acks=all, `flush()` returns only
+when every record is acknowledged, and the event consumer commits offsets explicitly after that
+flush. Kafka errors become KafkaIOError with a message that says what to check.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Message,
+    Producer,
+    TopicPartition,
+)
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from riskgraph.alerts import schema
+from riskgraph.alerts.errors import AlertsError, KafkaIOError
+from riskgraph.alerts.model import RingAlert
+from riskgraph.alerts.scorer import AlertIndex, AlertSet
+from riskgraph.alerts.stream import RawEvent
+
+log = logging.getLogger(__name__)
+
+
+def _hint(bootstrap: str) -> str:
+    return (f"is Kafka up at {bootstrap}? Start the local one with `riskgraph kafka start`, "
+            "or point KAFKA_BOOTSTRAP at your cluster")
+
+
+def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int = 4, timeout_s: float = 30.0) -> None:
+    """Create the topics that do not exist yet (one replica: the local broker; a production
+    cluster's topics are normally created by its owners and are left as they are)."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    try:
+        existing = set(admin.list_topics(timeout=timeout_s).topics)
+    except KafkaException as e:
+        raise KafkaIOError(f"cannot list Kafka topics: {e}; {_hint(bootstrap)}") from e
+    missing = [t for t in dict.fromkeys(topics) if t not in existing]
+    if not missing:
+        return
+    futures = admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing],
+                                  operation_timeout=timeout_s)
+    for topic, fut in futures.items():
+        try:
+            fut.result(timeout=timeout_s)
+        except KafkaException as e:
+            if e.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise KafkaIOError(f"cannot create Kafka topic {topic!r}: {e}") from e
+
+
+class KafkaSink:
+    """Records to one topic through an idempotent producer; flush() waits for every ack."""
+
+    def __init__(self, bootstrap: str, topic: str, linger_ms: int = 0, flush_timeout_s: float = 60.0) -> None:
+        self._topic = topic
+        self._bootstrap = bootstrap
+        self._flush_timeout_s = flush_timeout_s
+        self._errors: list[str] = []
+        self._producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all",
+                                   "linger.ms": linger_ms, "compression.type": "lz4"})
+
+    def _on_delivery(self, err: KafkaError | None, msg: Message) -> None:
+        if err is not None:
+            self._errors.append(f"{msg.topic()}: {err.str()}")
+
+    def write(self, key: str, line: str) -> None:
+        while True:
+            try:
+                self._producer.produce(self._topic, value=line.encode(), key=key.encode(), on_delivery=self._on_delivery)
+                break
+            except BufferError:  # local queue full: let deliveries drain, then retry
+                self._producer.poll(0.05)
+        self._producer.poll(0)
+
+    def flush(self) -> None:
+        remaining = self._producer.flush(self._flush_timeout_s)
+        if remaining or self._errors:
+            errors, self._errors = self._errors[:3], []
+            raise KafkaIOError(f"{remaining} records to {self._topic!r} not acknowledged within "
+                               f"{self._flush_timeout_s:.0f}s {errors}; {_hint(self._bootstrap)}")
+
+    def close(self) -> None:
+        self.flush()
+
+
+def publish_alerts(bootstrap: str, topic: str, alerts: Sequence[RingAlert]) -> int:
+    """Publish alerts keyed by ring_id (a compacted topic keeps the latest per ring)."""
+    sink = KafkaSink(bootstrap, topic, linger_ms=5)
+    for a in alerts:
+        sink.write(a.ring_id, schema.dumps(a))
+    sink.flush()
+    return len(alerts)
+
+
+def read_topic(bootstrap: str, topic: str, timeout_s: float = 30.0) -> list[Message]:
+    """Every record currently in `topic` (up to the high watermarks), for tests and tools."""
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"riskgraph-read-{uuid.uuid4()}",
+                         "enable.auto.commit": False})
+    try:
+        _assign_from_beginning(consumer, topic, timeout_s)
+        return _drain(consumer, timeout_s)
+    finally:
+        consumer.close()
+
+
+def _assign_from_beginning(consumer: Consumer, topic: str, timeout_s: float) -> list[TopicPartition]:
+    meta = consumer.list_topics(topic, timeout=timeout_s)
+    tmeta = meta.topics.get(topic)
+    if tmeta is None or tmeta.error is not None:
+        raise KafkaIOError(f"Kafka topic {topic!r} does not exist: create it, or publish to it first")
+    parts = [TopicPartition(topic, p, OFFSET_BEGINNING) for p in sorted(tmeta.partitions)]
+    consumer.assign(parts)
+    return parts
+
+
+def _drain(consumer: Consumer, timeout_s: float) -> list[Message]:
+    """Consume from the assignment until every partition reaches its current high watermark."""
+    targets = {}
+    for tp in consumer.assignment():
+        _, high = consumer.get_watermark_offsets(tp, timeout=timeout_s)
+        targets[tp.partition] = high
+    positions = {p: 0 for p in targets}
+    out: list[Message] = []
+    deadline = time.monotonic() + timeout_s
+    while any(positions[p] < targets[p] for p in targets):
+        if time.monotonic() > deadline:
+            raise KafkaIOError(f"timed out reading Kafka topic after {timeout_s:.0f}s")
+        for msg in consumer.consume(1000, timeout=0.2):
+            if msg.error() is not None:
+                continue
+            out.append(msg)
+            positions[msg.partition() or 0] = (msg.offset() or 0) + 1
+    return out
+
+
+class KafkaAlertFeed:
+    """Follows the ring-alert topic from its beginning: the latest record per ring_id (a null
+    value deletes the ring), newest build only. Construction reads up to the current end, so
+    the scorer starts with the full alert set; poll() then picks up what arrives later."""
+
+    def __init__(self, bootstrap: str, topic: str, timeout_s: float = 30.0) -> None:
+        self._set = AlertSet()
+        self._consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"riskgraph-alerts-{uuid.uuid4()}",
+                                   "enable.auto.commit": False})
+        _assign_from_beginning(self._consumer, topic, timeout_s)
+        self._apply(_drain(self._consumer, timeout_s))
+        self._pending: AlertIndex | None = self._set.index()
+
+    def _apply(self, msgs: Sequence[Message]) -> bool:
+        changed = False
+        for msg in msgs:
+            if msg.error() is not None:
+                continue
+            key = (msg.key() or b"").decode("utf-8", "replace")
+            value = msg.value()
+            if value is None:
+                self._set.delete(key)
+                changed = True
+                continue
+            try:
+                self._set.upsert(schema.loads(value))
+                changed = True
+            except AlertsError as e:  # per-item: skip the bad alert, keep the rest
+                log.error("ignoring ring alert at %s[%s]@%s: %s", msg.topic(), msg.partition(), msg.offset(), e)
+        return changed
+
+    def poll(self) -> AlertIndex | None:
+        if self._pending is not None:
+            index, self._pending = self._pending, None
+            return index
+        msgs = self._consumer.consume(1000, timeout=0)
+        return self._set.index() if msgs and self._apply(msgs) else None
+
+    def close(self) -> None:
+        self._consumer.close()
+
+
+class KafkaEventSource:
+    """Events from a topic as consumer group `group_id`; offsets committed only via commit().
+
+    batches() ends when `stop` is set, or after `idle_exit_s` without events (None: never).
+    """
+
+    def __init__(self, bootstrap: str, topic: str, group_id: str, batch_size: int = 500,
+                 stop: threading.Event | None = None, idle_exit_s: float | None = None) -> None:
+        self._topic = topic
+        self._bootstrap = bootstrap
+        self._batch = batch_size
+        self._stop = stop or threading.Event()
+        self._idle_exit_s = idle_exit_s
+        self._consumer = Consumer({
+            "bootstrap.servers": bootstrap, "group.id": group_id,
+            "enable.auto.commit": False, "enable.auto.offset.store": False,
+            "auto.offset.reset": "earliest", "session.timeout.ms": 10_000,
+            "fetch.wait.max.ms": 5,  # latency over throughput: the broker answers a fetch within 5 ms
+        })
+        self._consumer.subscribe([topic])
+
+    def batches(self) -> Iterator[Sequence[RawEvent]]:
+        last_event = time.monotonic()
+        while not self._stop.is_set():
+            # Block until one record arrives, then take only what is already fetched: consume(n, t)
+            # alone would wait for n records or the whole timeout, adding its wait to every decision.
+            first = self._consumer.poll(0.05)
+            msgs = [] if first is None else [first, *self._consumer.consume(self._batch - 1, timeout=0)]
+            batch = []
+            for msg in msgs:
+                err = msg.error()
+                if err is not None:
+                    if err.fatal():
+                        raise KafkaIOError(f"fatal Kafka consumer error: {err.str()}; {_hint(self._bootstrap)}")
+                    log.warning("Kafka consumer: %s", err.str())
+                    continue
+                batch.append(RawEvent(msg.value() or b"", f"{msg.topic()}[{msg.partition()}]@{msg.offset()}",
+                                      (msg.topic(), msg.partition(), msg.offset())))
+            now = time.monotonic()
+            if batch or not self._consumer.assignment():  # the idle clock runs only once assigned
+                last_event = now
+            elif self._idle_exit_s is not None and now - last_event > self._idle_exit_s:
+                return
+            yield batch
+
+    def commit(self, batch: Sequence[RawEvent]) -> None:
+        nxt: dict[tuple[str, int], int] = {}
+        for raw in batch:
+            assert isinstance(raw.token, tuple), "KafkaEventSource commits only its own events"
+            topic, partition, offset = raw.token
+            nxt[(str(topic), int(partition))] = max(nxt.get((str(topic), int(partition)), 0), int(offset) + 1)
+        try:
+            self._consumer.commit(offsets=[TopicPartition(t, p, o) for (t, p), o in nxt.items()], asynchronous=False)
+        except KafkaException as e:
+            # Typically a rebalance took the partitions away: their new owner replays from the last
+            # commit, and the replayed decisions are identical, so this loses nothing.
+            log.warning("offset commit failed (%s); those events will be redelivered", e)
+
+    def close(self) -> None:
+        self._consumer.close()
+
+
+def consumer_lag(bootstrap: str, topic: str, group_id: str, timeout_s: float = 10.0) -> dict[int, int]:
+    """Per partition: high watermark minus the group's committed offset (for tests and status)."""
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": group_id, "enable.auto.commit": False})
+    try:
+        meta = c.list_topics(topic, timeout=timeout_s).topics[topic]
+        parts = [TopicPartition(topic, p) for p in sorted(meta.partitions)]
+        committed = c.committed(parts, timeout=timeout_s)
+        out: dict[int, int] = {}
+        for tp in committed:
+            _, high = c.get_watermark_offsets(tp, timeout=timeout_s)
+            out[tp.partition] = high - max(tp.offset, 0)
+        return out
+    finally:
+        c.close()

@@ -1,0 +1,88 @@
+"""Start, stop and inspect the local single-node Kafka (the Java launcher in riskgraph/kafka-local/).
+
+A development and test broker: KRaft mode, broker and controller in one JVM, listening on
+127.0.0.1 only. Production sets KAFKA_BOOTSTRAP and never starts one. This module manages a
+process and files; it never speaks the Kafka protocol (kafka_io does).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph import local_process
+from riskgraph.alerts.errors import KafkaLocalError
+
+log = logging.getLogger(__name__)
+
+LAUNCHER_DIR = Path(__file__).resolve().parent.parent / "kafka-local"
+READY_MARKER = "RISKGRAPH-KAFKA-READY"
+
+
+@dataclass(frozen=True)
+class LocalKafkaConfig:
+    home: Path  # server.properties, the log directory (data/), pid file and console log
+    port: int = 9092  # clients (PLAINTEXT)
+    controller_port: int = 9093  # KRaft controller quorum, also on 127.0.0.1
+    heap_mb: int = 512
+    java: str = "java"
+    start_timeout_s: float = 120.0
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "kafka.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "console.log"
+
+
+@dataclass(frozen=True)
+class LocalKafkaStatus:
+    running: bool
+    pid: int | None
+    bootstrap: str
+    data_bytes: int
+
+
+def status(cfg: LocalKafkaConfig) -> LocalKafkaStatus:
+    pid = local_process.running_pid(cfg.pid_file)
+    return LocalKafkaStatus(running=pid is not None, pid=pid, bootstrap=cfg.bootstrap,
+                            data_bytes=local_process.dir_size(cfg.home / "data"))
+
+
+def start(cfg: LocalKafkaConfig) -> LocalKafkaStatus:
+    """Start the broker (no-op if it already runs); return once it answers metadata requests.
+
+    The first start formats the log directory (Kafka's StorageTool, in its own JVM)."""
+    if (pid := local_process.running_pid(cfg.pid_file)) is not None:
+        log.debug("local Kafka already running (pid %s) at %s", pid, cfg.bootstrap)
+        return status(cfg)
+    if not (LAUNCHER_DIR / "target" / "kafka-local.jar").exists():
+        raise KafkaLocalError(f"the Kafka launcher is not built ({LAUNCHER_DIR}/target missing): run `make setup`")
+    local_process.check_java(cfg.java, "Kafka 4", KafkaLocalError)
+    local_process.check_writable(cfg.home, "Kafka", "KAFKA_DATA_DIR", KafkaLocalError)
+    local_process.check_port_free(cfg.port, "KAFKA_PORT", KafkaLocalError)
+    local_process.check_port_free(cfg.controller_port, "KAFKA_CONTROLLER_PORT", KafkaLocalError)
+    cmd = [cfg.java, f"-Xms{min(256, cfg.heap_mb)}m", f"-Xmx{cfg.heap_mb}m", "-XX:+UseG1GC",
+           "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+           "-cp", f"{LAUNCHER_DIR / 'target' / 'kafka-local.jar'}:{LAUNCHER_DIR / 'target' / 'lib'}/*",
+           "riskgraph.kafka.KafkaLocal", str(cfg.home), str(cfg.port), str(cfg.controller_port)]
+    pid = local_process.launch(local_process.Launch(
+        name="Kafka", cmd=cmd, home=cfg.home, pid_file=cfg.pid_file, log_file=cfg.log_file,
+        ready_marker=READY_MARKER, port=cfg.port, timeout_s=cfg.start_timeout_s), KafkaLocalError)
+    log.info("local Kafka ready at %s (pid %s)", cfg.bootstrap, pid)
+    return status(cfg)
+
+
+def stop(cfg: LocalKafkaConfig, grace_s: float = 60.0) -> bool:
+    """Stop cleanly (SIGTERM runs Kafka's controlled shutdown). False if it was not running."""
+    clean = local_process.stop(cfg.pid_file, grace_s)
+    if clean is False:
+        log.warning("local Kafka ignored SIGTERM for %.0fs and was killed; the next start recovers its logs", grace_s)
+    return clean is not None

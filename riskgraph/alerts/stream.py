@@ -1,0 +1,204 @@
+"""The scoring loop and its file/stdio ends.
+
+    for each batch from the event source:
+        pick up new alerts (if the feed has any) -> decide each event -> write decisions and
+        dead letters -> make them durable (flush) -> commit the batch to the source
+
+Committing only after the flush gives at-least-once delivery: a crash between flush and commit
+replays the batch, and the replayed decisions are identical (they are deterministic and carry
+the event id), so duplicates are harmless. Kafka ends live in kafka_io; files and stdio here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Protocol
+
+from riskgraph.alerts.errors import AlertsError, EventError
+from riskgraph.alerts.events import dead_letter, dumps_decision, parse_event
+from riskgraph.alerts.export import read_alerts_jsonl
+from riskgraph.alerts.scorer import AlertIndex, AlertSet, Scorer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    value: bytes
+    origin: str  # where it came from, for dead letters: "FILE:LINE" or "TOPIC[PARTITION]@OFFSET"
+    token: object = None  # what the source needs to commit it
+
+
+class AlertFeed(Protocol):
+    def poll(self) -> AlertIndex | None:
+        """A new index if the alerts changed since the last call, else None (must be cheap)."""
+
+    def close(self) -> None: ...
+
+
+class EventSource(Protocol):
+    def batches(self) -> Iterator[Sequence[RawEvent]]:
+        """Batches until the source ends or is stopped; an empty batch means "nothing yet"."""
+
+    def commit(self, batch: Sequence[RawEvent]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Sink(Protocol):
+    def write(self, key: str, line: str) -> None: ...
+
+    def flush(self) -> None:
+        """Return only when everything written is durable (on disk, or acknowledged by Kafka)."""
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class RunStats:
+    events: int = 0
+    dead: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    alert_reloads: int = 0
+
+
+def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, dead: Sink) -> RunStats:
+    """Score every event of `source` (see the module docstring for the delivery contract)."""
+    stats = RunStats()
+
+    def refresh() -> None:
+        if (index := feed.poll()) is not None:
+            scorer.use(index)
+            stats.alert_reloads += 1
+
+    refresh()  # before the first event: a missing or broken alert source fails fast
+    for batch in source.batches():
+        refresh()
+        for raw in batch:
+            stats.events += 1
+            try:
+                decision = scorer.decide(parse_event(raw.value))
+            except EventError as e:
+                stats.dead += 1
+                dead.write(raw.origin, dead_letter(raw.value, str(e), raw.origin))
+                continue
+            except Exception as e:  # per-item: one event that trips a bug must not stop the stream
+                log.exception("event %s could not be scored", raw.origin)
+                stats.dead += 1
+                dead.write(raw.origin, dead_letter(raw.value, f"internal error: {type(e).__name__}: {e}", raw.origin))
+                continue
+            stats.decisions[decision.decision] += 1
+            decisions.write(decision.event_id, dumps_decision(decision))
+        if batch:
+            decisions.flush()
+            dead.flush()
+            source.commit(batch)
+    return stats
+
+
+class FileAlertFeed:
+    """Alerts from a JSON-lines export, re-read when the file changes (checked at most every
+    `check_every_s`). Exports are replaced atomically, so a reader never sees half a file; if the
+    new file is still broken the scorer keeps the alerts it has."""
+
+    def __init__(self, path: Path, check_every_s: float = 1.0) -> None:
+        self._path = path
+        self._every = check_every_s
+        self._next_check = 0.0
+        self._seen: tuple[int, int, int] | None = None
+
+    def poll(self) -> AlertIndex | None:
+        now = time.monotonic()
+        if now < self._next_check:
+            return None
+        self._next_check = now + self._every
+        try:
+            st = self._path.stat()
+        except OSError as e:
+            if self._seen is None:
+                raise AlertsError(f"cannot read ring alerts {self._path}: {e.strerror}; "
+                                  "export them with `riskgraph alerts export`") from e
+            return None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if stamp == self._seen:
+            return None
+        try:
+            alerts = read_alerts_jsonl(self._path)
+        except AlertsError:
+            if self._seen is None:
+                raise
+            log.exception("new ring alerts in %s are unusable; keeping the previous ones", self._path)
+            self._seen = stamp
+            return None
+        self._seen = stamp
+        s = AlertSet()
+        s.replace(alerts)
+        return s.index()
+
+    def close(self) -> None:
+        pass
+
+
+class LineSource:
+    """JSON lines from a file or stdin; ends at end of input. `batch_size` 1 suits interactive
+    stdin (each event answered at once); larger batches amortize flushes for files."""
+
+    def __init__(self, stream: IO[bytes], name: str, batch_size: int = 1) -> None:
+        self._stream = stream
+        self._name = name
+        self._batch = max(1, batch_size)
+
+    def batches(self) -> Iterator[Sequence[RawEvent]]:
+        batch: list[RawEvent] = []
+        for n, line in enumerate(self._stream, 1):
+            if not line.strip():
+                continue
+            batch.append(RawEvent(line.rstrip(b"\r\n"), f"{self._name}:{n}"))
+            if len(batch) >= self._batch:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def commit(self, batch: Sequence[RawEvent]) -> None:
+        pass
+
+    def close(self) -> None:
+        if self._stream is not sys.stdin.buffer:
+            self._stream.close()
+
+
+class LineSink:
+    """JSON lines to a file (appended; fsync on flush) or stdout/stderr (flush only)."""
+
+    def __init__(self, stream: IO[bytes], durable: bool) -> None:
+        self._stream = stream
+        self._durable = durable
+
+    @classmethod
+    def open(cls, target: str, std: IO[bytes]) -> LineSink:
+        if target == "-":
+            return cls(std, durable=False)
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(open(path, "ab"), durable=True)
+
+    def write(self, key: str, line: str) -> None:
+        self._stream.write(line.encode() + b"\n")
+
+    def flush(self) -> None:
+        self._stream.flush()
+        if self._durable:
+            os.fsync(self._stream.fileno())
+
+    def close(self) -> None:
+        self.flush()
+        if self._durable:
+            self._stream.close()

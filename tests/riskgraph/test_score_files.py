@@ -1,0 +1,100 @@
+"""The scorer on files and stdio: decisions out, dead letters with reasons, alerts reloaded live."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from riskgraph.alerts import stream
+from riskgraph.alerts.export import write_alerts
+from riskgraph.alerts.scorer import Scorer
+from tests.riskgraph.alert_cases import coupon_alert, event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cli_scores_a_file_and_dead_letters_malformed_lines(tmp_path: Path) -> None:
+    alerts = tmp_path / "alerts.jsonl"
+    write_alerts([coupon_alert()], "jsonl", alerts)
+    events = tmp_path / "events.jsonl"
+    events.write_bytes(b"\n".join([event("e1", "U1"), b'{"event_id": "e2"}', event("e3", "NOBODY"),
+                                   b"garbage"]) + b"\n")
+    out, dead = tmp_path / "decisions.jsonl", tmp_path / "dead.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "riskgraph", "score", "--alerts", str(alerts), "--events", str(events),
+                           "--decisions", str(out), "--dead-letter", str(dead)],
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    decisions = {d["event_id"]: d for d in map(json.loads, out.read_text().splitlines())}
+    assert set(decisions) == {"e1", "e3"}
+    assert decisions["e1"]["decision"] in ("review", "block")
+    assert decisions["e1"]["ring_id"] == coupon_alert().ring_id
+    assert decisions["e3"]["decision"] == "allow"
+    letters = [json.loads(x) for x in dead.read_text().splitlines()]
+    assert [d["origin"].rsplit(":", 1)[1] for d in letters] == ["2", "4"]
+    assert "'type'" in letters[0]["reason"] and "not valid JSON" in letters[1]["reason"]
+    assert letters[1]["raw"] == "garbage"
+
+
+class _Scripted:
+    """An event source that runs a callback between batches (to change the alerts mid-stream)."""
+
+    def __init__(self, batches: Sequence[Sequence[bytes]], between: Sequence[Callable[[], None]]) -> None:
+        self._batches = batches
+        self._between = between
+
+    def batches(self) -> Iterator[Sequence[stream.RawEvent]]:
+        for i, batch in enumerate(self._batches):
+            if i:
+                self._between[i - 1]()
+            yield [stream.RawEvent(raw, f"scripted:{i}") for raw in batch]
+
+    def commit(self, batch: Sequence[stream.RawEvent]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Memory:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, key: str, line: str) -> None:
+        self.lines.append(line)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_new_alerts_are_picked_up_without_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.jsonl"
+    write_alerts([coupon_alert(build_id="2026-11-26")], "jsonl", path)
+    tomorrow = coupon_alert(build_id="2026-11-27", members=("N1", "N2"))
+    source = _Scripted([[event("a", "N1")], [event("b", "N1")]],
+                       [lambda: write_alerts([tomorrow], "jsonl", path)])
+    out = _Memory()
+    stats = stream.run(Scorer(), stream.FileAlertFeed(path, check_every_s=0.0), source, out, _Memory())
+    first, second = (json.loads(x) for x in out.lines)
+    assert first["decision"] == "allow" and first["build_id"] == "2026-11-26"
+    assert second["decision"] in ("review", "block") and second["ring_id"] == tomorrow.ring_id
+    assert stats.alert_reloads == 2
+
+
+def test_a_broken_new_alert_file_keeps_the_previous_alerts(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.jsonl"
+    write_alerts([coupon_alert()], "jsonl", path)
+
+    def damage() -> None:
+        path.write_text('{"schema": "riskgraph.ring_alert"}\n')
+
+    source = _Scripted([[event("a", "U1")], [event("b", "U1")]], [damage])
+    out = _Memory()
+    stream.run(Scorer(), stream.FileAlertFeed(path, check_every_s=0.0), source, out, _Memory())
+    assert [json.loads(x)["decision"] for x in out.lines] == ["block", "block"]
