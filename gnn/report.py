@@ -47,6 +47,9 @@ def write_report(report: EvalReport, out_dir: Path) -> tuple[Path, Path]:
     return js, png
 
 
+SUMMARY_HEADERS = ("method", "PR-AUC", "acct F1", "ring P", "ring R", "ring F1", "look-alike rings in top 20")
+
+
 def summary_rows(report: EvalReport) -> list[tuple[str, ...]]:
     """One row per method: name, PR-AUC, account F1, ring P, R, F1, look-alike rings in top 20."""
     rows: list[tuple[str, ...]] = []

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from gnn.detect import DetectConfig, Detection, detect
+from graph.analyst import counts
 from graph.export import export_graph
 from graph.loader import build_id_for, load
 from graph.plan import load_plan
@@ -13,6 +14,7 @@ from graph.writeback import write_account_scores, write_rings
 from ingest import ingest_clicks, ingest_orders
 from ingest.errors import RiskgraphError
 from riskgraph.pipeline import NightlyPlan, NightlyRun
+from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
 from riskgraph.wiring import asr_config, ingest_config, open_store
 
@@ -45,6 +47,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
     def graph_stage() -> Mapping[str, int]:
         with open_store(settings) as store:
+            run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
             report = load(store, load_plan(work), build_id, date, None, settings.graph_batch_size)
         return {"rows": sum(report.rows_written.values()), "steps_run": len(report.steps_run),
                 "steps_skipped": len(report.steps_skipped)}

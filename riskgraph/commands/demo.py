@@ -13,7 +13,7 @@ from gnn.evaluate import evaluate
 from gnn.report import summary_rows, write_report
 from gnn.truth import read_truth
 from graph.export_types import GraphExport
-from riskgraph.commands.nightly import print_outcomes
+from riskgraph.commands.nightly import print_outcomes, write_nightly_report
 from riskgraph.context import settings_from
 from riskgraph.nightly import run_nightly
 from riskgraph.pipeline import NightlyPlan
@@ -59,6 +59,7 @@ def demo(ctx: typer.Context,
     console.print(table)
     js, png = write_report(report, work / date / "evaluation")
     console.print(f"evaluation: {js}, {png}")
+    write_nightly_report(settings, run, report, png)
     if run.failed:
         raise typer.Exit(1)
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from gnn.detect import DetectConfig, detect
 from gnn.evaluate import evaluate
-from gnn.report import summary_rows, write_report
+from gnn.report import SUMMARY_HEADERS, summary_rows, write_report
 from gnn.train import TrainConfig
 from gnn.truth import read_truth
 from graph.export_types import GraphExport
@@ -56,7 +56,7 @@ def eval_cmd(ctx: typer.Context,
     with console.status("evaluating (trains one model per ablation)"):
         report = evaluate(ex, read_truth(truth), DetectConfig(train=TrainConfig(seed=seed)),
                           _models(ctx, models), "eval")
-    table = Table("method", "PR-AUC", "acct F1", "ring P", "ring R", "ring F1", "look-alike rings in top 20")
+    table = Table(*SUMMARY_HEADERS)
     for row in summary_rows(report):
         table.add_row(*row)
     console.print(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -9,11 +10,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gnn.evaluate import EvalReport
+from gnn.report import SUMMARY_HEADERS, summary_rows
+from ingest.errors import RiskgraphError
 from riskgraph.context import settings_from
 from riskgraph.nightly import run_nightly
 from riskgraph.pipeline import NightlyPlan, NightlyRun
+from riskgraph.report import Evaluation, write_run_report
+from riskgraph.settings import Settings
+from riskgraph.wiring import open_store
 
 console = Console()
+log = logging.getLogger(__name__)
 STAGES = ("ingest", "asr", "vision", "graph", "gnn")
 
 
@@ -32,6 +40,7 @@ def nightly(ctx: typer.Context,
     with console.status("nightly build") as status:
         run = run_nightly(settings_from(ctx), plan, on_stage=lambda name: status.update(f"nightly build: {name}"))
     print_outcomes(run)
+    write_nightly_report(settings_from(ctx), run)
     if run.failed:
         raise typer.Exit(1)
 
@@ -43,3 +52,23 @@ def print_outcomes(run: NightlyRun) -> None:
         table.add_row(o.name, f"[{colour[o.status]}]{o.status}[/]", f"{o.seconds:.1f}",
                       ", ".join(f"{k}={v:,}" for k, v in o.counts.items()), o.error)
     console.print(table)
+
+
+def write_nightly_report(settings: Settings, run: NightlyRun, eval_report: EvalReport | None = None,
+                         pr_png: Path | None = None) -> Path:
+    """Write report.md/report.html into the day's work folder and say where; the graph sections
+    are filled when this run loaded the graph (the server is up then), the evaluation when given."""
+    evaluation = (Evaluation(SUMMARY_HEADERS, tuple(summary_rows(eval_report)), pr_png)
+                  if eval_report is not None else None)
+    graph_ran = any(o.name in ("graph", "gnn") and o.status == "ok" for o in run.outcomes)
+    try:
+        if graph_ran:
+            with open_store(settings) as store:
+                md, page = write_run_report(run, store, evaluation)
+        else:
+            md, page = write_run_report(run, None, evaluation)
+    except RiskgraphError as e:  # the graph went away after the run: report without it
+        log.warning("graph unavailable for the report: %s", e)
+        md, page = write_run_report(run, None, evaluation)
+    console.print(f"nightly report: {md} and {page.name}")
+    return md
