@@ -13,6 +13,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from ingest.atomic import atomic_write  # noqa: E402
 
 DPI = 100
+# CJK text (addresses, OCR lines, names) needs a CJK font; DejaVu first for Latin text.
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC"]
 
 
 def new_figure(width_px: int, height_px: int, ncols: int = 1, nrows: int = 1) -> tuple[Figure, list]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -31,6 +31,39 @@ def _short(node: GraphNode) -> str:
     return key if len(key) <= 14 else key[:12] + "…"
 
 
+def _props_scores(sub: Subgraph) -> dict[str, float]:
+    """Account scores the graph already carries (the latest build's GNN score on each Account)."""
+    return {n.key: float(n.props["score"]) for n in sub.nodes if n.label == "Account" and n.props.get("score") is not None}
+
+
+def merge(subs: Sequence[Subgraph]) -> Subgraph:
+    """One subgraph holding every node and edge of `subs` once."""
+    nodes = {n.uid: n for s in subs for n in s.nodes}
+    edges = {(e.src, e.dst, e.type): e for s in subs for e in s.edges}
+    return Subgraph(tuple(nodes.values()), tuple(edges.values()))
+
+
+def path_text(path: Subgraph) -> str:
+    """A path (as graph.analyst returns it) as one line: `U1 -USES_DEVICE- Device:ab12 -USES_DEVICE- U2`."""
+    if not path.edges:
+        return ""
+    out, at = [path.edges[0].src], path.edges[0].src
+    first = path.edges[0]
+    if len(path.edges) > 1 and first.src in (path.edges[1].src, path.edges[1].dst):
+        out, at = [first.dst], first.dst  # the path starts at the edge's far end
+    for e in path.edges:
+        nxt = e.dst if e.src == at else e.src
+        out += [f"-{e.type}-", nxt]
+        at = nxt
+    return " ".join(out)
+
+
+def iframe(page: Path, height_px: int = 720) -> str:
+    """HTML embedding a written page (srcdoc, so it shows without a file server)."""
+    return (f'<iframe srcdoc="{html.escape(page.read_text(encoding="utf-8"), quote=True)}" '
+            f'width="100%" height="{height_px}" style="border:1px solid #ddd"></iframe>')
+
+
 def to_networkx(sub: Subgraph) -> nx.MultiGraph:
     g = nx.MultiGraph()
     for n in sub.nodes:
@@ -44,7 +77,7 @@ def draw_subgraph(sub: Subgraph, path: Path, title: str = "", scores: Mapping[st
                   width_px: int = 1200, height_px: int = 900, seed: int = 0) -> Path:
     """Members (sized by score) and the things that tie them, coloured by node type, edges coloured
     and labelled by evidence type. Written as a width_px × height_px PNG."""
-    scores = scores or {}
+    scores = scores if scores is not None else _props_scores(sub)
     g = nx.Graph(to_networkx(sub))  # one drawn line per pair
     fig, (ax,) = new_figure(width_px, height_px)
     ax.set_axis_off()
@@ -85,7 +118,7 @@ def subgraph_html(sub: Subgraph, path: Path, title: str = "", scores: Mapping[st
     """An interactive graph (pyvis/vis.js, inlined so it opens offline): drag, zoom, hover for properties."""
     from pyvis.network import Network
 
-    scores = scores or {}
+    scores = scores if scores is not None else _props_scores(sub)
     net = Network(height="700px", width="100%", heading=html.escape(title), cdn_resources="in_line")
     for n in sub.nodes:
         props = "\n".join(f"{k}: {v}" for k, v in sorted(n.props.items()) if not k.startswith("fp_"))[:800]

@@ -11,6 +11,8 @@ import numpy as np
 
 from gnn.metrics import average_precision, pr_curve
 from gnn.truth import Truth, match
+from graph import analyst
+from graph.store import GraphStore
 from riskgraph.analysis.figures import new_figure, save
 
 NO_RING = "(none)"
@@ -97,3 +99,16 @@ def top_lookalikes(scores: Sequence[tuple[str, float, str]], truth: Truth, n: in
     (account_id, look-alike kind, score), highest first."""
     look = [(a, truth.lookalike_kind[a], s) for a, s, _ in scores if a in truth.lookalike_kind]
     return sorted(look, key=lambda x: (-x[2], x[0]))[:n]
+
+
+def explain(store: GraphStore, accounts: Sequence[tuple[str, str, float]], things: int = 4) -> list[dict[str, object]]:
+    """Why each (account, kind, score) looks like fraud: what it shares and with how many, its rings."""
+    rows = []
+    for a, kind, score in accounts:
+        view = analyst.account_view(store, a)
+        shared = analyst.shared_things(store, a, limit=things)
+        rows.append({"account": a, "look-alike kind": kind, "score": round(score, 3),
+                     "shares": "; ".join(f"{t.relation} {t.key} with {t.n_accounts - 1} others"
+                                         + (" [fraud-listed]" if t.fraud_listed else "") for t in shared),
+                     "rings": ", ".join(f"{r[0]} ({r[1]})" for r in view.rings) if view else ""})
+    return rows
