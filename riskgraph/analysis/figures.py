@@ -13,8 +13,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from ingest.atomic import atomic_write  # noqa: E402
 
 DPI = 100
-# CJK text (addresses, OCR lines, names) needs a CJK font; DejaVu first for Latin text.
-matplotlib.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC"]
+# CJK text (addresses, OCR lines, names) needs a CJK font. Noto Sans CJK (fonts-noto-cjk) covers
+# Latin too and goes first: networkx asks for the generic "sans-serif", which takes only the first
+# installed font of this list (no per-glyph fallback), so DejaVu first would draw CJK as boxes.
+matplotlib.rcParams["font.family"] = "sans-serif"
+matplotlib.rcParams["font.sans-serif"] = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
 
 
 def new_figure(width_px: int, height_px: int, ncols: int = 1, nrows: int = 1) -> tuple[Figure, list]:

@@ -43,14 +43,11 @@ def merge(subs: Sequence[Subgraph]) -> Subgraph:
     return Subgraph(tuple(nodes.values()), tuple(edges.values()))
 
 
-def path_text(path: Subgraph) -> str:
-    """A path (as graph.analyst returns it) as one line: `U1 -USES_DEVICE- Device:ab12 -USES_DEVICE- U2`."""
-    if not path.edges:
-        return ""
-    out, at = [path.edges[0].src], path.edges[0].src
-    first = path.edges[0]
-    if len(path.edges) > 1 and first.src in (path.edges[1].src, path.edges[1].dst):
-        out, at = [first.dst], first.dst  # the path starts at the edge's far end
+def path_text(path: Subgraph, start: str) -> str:
+    """A path (as graph.analyst returns it, edges in path order) walked from account `start` as one
+    line: `Account:U1 -USES_DEVICE- Device:ab12 -USES_DEVICE- Account:U2`."""
+    at = f"Account:{start}"
+    out = [at]
     for e in path.edges:
         nxt = e.dst if e.src == at else e.src
         out += [f"-{e.type}-", nxt]
@@ -60,8 +57,8 @@ def path_text(path: Subgraph) -> str:
 
 def iframe(page: Path, height_px: int = 720) -> str:
     """HTML embedding a written page (srcdoc, so it shows without a file server)."""
-    return (f'<iframe srcdoc="{html.escape(page.read_text(encoding="utf-8"), quote=True)}" '
-            f'width="100%" height="{height_px}" style="border:1px solid #ddd"></iframe>')
+    return (f'<div><iframe srcdoc="{html.escape(page.read_text(encoding="utf-8"), quote=True)}" '
+            f'width="100%" height="{height_px}" style="border:1px solid #ddd"></iframe></div>')
 
 
 def to_networkx(sub: Subgraph) -> nx.MultiGraph:
