@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup test lint typecheck demo neo4j-start neo4j-stop kafka-start kafka-stop clean
+.PHONY: setup test lint typecheck demo notebooks neo4j-start neo4j-stop kafka-start kafka-stop clean
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,10 @@ typecheck: setup
 
 demo: setup
 	$(BIN)/riskgraph demo
+
+# JupyterLab on notebooks/ against the local Neo4j (started if down); prints the URL with its token.
+notebooks: setup
+	$(BIN)/riskgraph notebooks
 
 neo4j-start: setup
 	$(BIN)/riskgraph neo4j start

@@ -12,6 +12,7 @@ from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
 from riskgraph.commands import alerts, asr, demo, gnn, graph, ingest, kafka, neo4j, nightly, score, simulate
+from riskgraph.commands.notebooks import notebooks as notebooks_command
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
@@ -28,6 +29,7 @@ app.add_typer(alerts.app, name="alerts")
 app.command()(score.score)
 app.command()(demo.demo)
 app.command()(nightly.nightly)
+app.command(name="notebooks")(notebooks_command)
 
 err = Console(stderr=True)
 
