@@ -32,5 +32,10 @@ def notebooks(ctx: typer.Context,
     console.print(f"open [bold]http://127.0.0.1:{port}/lab?token={token}[/bold]   (token {token}; Ctrl-C stops)")
     args = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={ROOT / 'notebooks'}"]
+            f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+            # offline: no extension-manager look-ups on PyPI, no news or update checks
+            "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--ServerApp.allow_root=True")  # containers and CI run as root
     os.execv(sys.executable, args)  # Jupyter takes over this process: Ctrl-C reaches it directly
