@@ -1,0 +1,1 @@
+"""Synthetic media: parcel-label photos and telephone-quality complaint calls."""
