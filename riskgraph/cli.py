@@ -11,13 +11,14 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import demo, neo4j
+from riskgraph.commands import demo, neo4j, vision
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
 app = typer.Typer(help="riskgraph: find collusive fraud rings in calls, parcel photos, clicks and orders.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(neo4j.app, name="neo4j")
+app.add_typer(vision.app, name="vision")
 app.command()(demo.demo)
 
 err = Console(stderr=True)

@@ -1,0 +1,47 @@
+"""`riskgraph vision train-detector | read`: parcel photos into label reads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from riskgraph.context import settings_from
+
+app = typer.Typer(help="Parcel-label photos: train the label detector, read a day's returns.", no_args_is_help=True)
+console = Console()
+
+WEIGHTS = Path(__file__).resolve().parents[2] / "vision" / "weights" / "label_detector.pt"
+
+
+@app.command("train-detector")
+def train_detector_cmd(ctx: typer.Context,
+                       seed: int = typer.Option(0, help="seed of the rendered dataset and of training"),
+                       n_train: int = typer.Option(160, help="training photos"),
+                       n_val: int = typer.Option(40, help="validation photos"),
+                       epochs: int = typer.Option(40),
+                       imgsz: int = typer.Option(320, help="training image size, pixels"),
+                       out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
+    """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
+    from riskgraph.vision_data import DatasetSpec, write_yolo_dataset
+    from vision.detector import TrainConfig, train_detector
+
+    settings = settings_from(ctx)
+    work = settings.var_dir / "vision" / f"detector-seed{seed}"
+    if work.exists():
+        shutil.rmtree(work)
+    with console.status(f"rendering {n_train}+{n_val} parcel photos"):
+        data = write_yolo_dataset(DatasetSpec(work / "dataset", n_train, n_val, seed))
+    result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    shutil.copyfile(result.weights, tmp)
+    tmp.replace(out)
+    summary = {"weights": str(out), "val_map50": round(result.map50, 4), "val_map50_95": round(result.map50_95, 4),
+               "epochs": epochs, "imgsz": imgsz, "n_train": n_train, "n_val": n_val, "seed": seed,
+               "size_mb": round(out.stat().st_size / 2**20, 2)}
+    (work / "summary.json").write_text(json.dumps(summary, indent=2))
+    console.print(summary)
