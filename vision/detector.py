@@ -58,7 +58,8 @@ class LabelDetector:
         out = []
         for xyxy, cls, conf in zip(result.boxes.xyxy.tolist(), result.boxes.cls.tolist(),
                                    result.boxes.conf.tolist(), strict=True):
-            out.append(Detection(CLASS_NAMES[int(cls)], *map(float, xyxy), confidence=float(conf)))
+            x0, y0, x1, y1 = (float(v) for v in xyxy)
+            out.append(Detection(CLASS_NAMES[int(cls)], x0, y0, x1, y1, float(conf)))
         return tuple(sorted(out, key=lambda d: -d.confidence))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.normalize import AddressParts
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -34,6 +36,7 @@ class LabelParty:
     phone: str | None  # E.164 via ingest.normalize.normalize_phone, None if unrecognized
     address: str  # the address lines joined (CJK without spaces, English with one space)
     address_key: str  # ingest.normalize.address_key(address); "" if no address was read
+    address_parts: AddressParts | None  # ingest.normalize.parse_address(address); None if no address
 
 
 @dataclass(frozen=True)

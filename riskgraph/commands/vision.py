@@ -45,3 +45,33 @@ def train_detector_cmd(ctx: typer.Context,
                "size_mb": round(out.stat().st_size / 2**20, 2)}
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     console.print(summary)
+
+
+@app.command("read")
+def read_cmd(ctx: typer.Context,
+             day_dir: Path = typer.Argument(..., help="a day folder holding returns.csv and the photos"),
+             out: Path = typer.Option(..., "--out", help="work folder for label_reads.parquet and quarantine/"),
+             fraud_csv: Path | None = typer.Option(None, help="default: DAY_DIR/reference/fraud_addresses.csv "
+                                                              "or DAY_DIR/../reference/fraud_addresses.csv"),
+             workers: int = typer.Option(2, help="processes (one Tesseract thread each)"),
+             weights: Path = typer.Option(WEIGHTS, help="label detector weights")) -> None:
+    """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from vision.batch import ReaderSpec, read_day
+
+    settings_from(ctx)
+    if fraud_csv is None:
+        candidates = [day_dir / "reference" / "fraud_addresses.csv", day_dir.parent / "reference" / "fraud_addresses.csv"]
+        fraud_csv = next((c for c in candidates if c.is_file()), None)
+        if fraud_csv is None:
+            console.print("[yellow]no reference/fraud_addresses.csv found: fraud matching is off[/yellow]")
+    spec = ReaderSpec(weights=weights, fraud_csv=fraud_csv)
+    with Progress(TextColumn("reading labels"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console) as progress:
+        task = progress.add_task("labels", total=None)
+        result = read_day(day_dir, out, spec, workers=workers,
+                          on_total=lambda n: progress.update(task, total=n),
+                          on_done=lambda n: progress.advance(task, n))
+    console.print(f"{result.reads} label reads -> {result.out}; {result.quarantined} quarantined -> "
+                  f"{result.quarantine}; {result.reused} reused from checkpoints")
