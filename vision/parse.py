@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from ingest.normalize import normalize_phone, parse_address
 from vision.records import LabelFields, LabelParty, OcrLine
 
@@ -18,16 +20,23 @@ _RECIPIENT = re.compile(r"^(收件人|收件|TO)$")
 _SENDER = re.compile(r"^(寄件人|寄件|FROM)$")
 _PHONE_TAIL = re.compile(r"(\+?[\d(][\d\s\-()]{6,}\d)\s*$")
 _TRACKING = re.compile(r"^[A-Z0-9]{10,24}$")
-_NOISE = re.compile(r"[|¦‘’`~_]+")
+_NOISE = re.compile(r"[|¦‘’`~_]+|\s+[.,]$")
 
 
 def _heading(text: str) -> str:
     return re.sub(r"[\s:：.,;]", "", text).upper()
 
 
+def _looks_like_heading(text: str) -> bool:
+    """A short line that is a misread 寄件人/FROM: close to the word, or without any digit."""
+    h = _heading(clean_ocr_text(text))
+    close = max(fuzz.ratio(h, "FROM"), fuzz.ratio(h, "寄件人")) >= 50
+    return 0 < len(h) <= 6 and (close or not re.search(r"\d", h))
+
+
 def clean_ocr_text(text: str) -> str:
     """Strip OCR debris that is never part of an address or name (bars, stray quotes, edge punctuation)."""
-    return _NOISE.sub("", text).strip(" ,.;:")
+    return _NOISE.sub("", text).strip(" ;:").lstrip(",.")
 
 
 def split_name_phone(line: str) -> tuple[str, str]:
@@ -69,7 +78,13 @@ def parse_label(lines: tuple[OcrLine, ...]) -> LabelFields | None:
         rec = next((i - 1 for i, t in enumerate(texts) if split_name_phone(clean_ocr_text(t))[1]), None)
         if rec is None:
             return None
-    recipient = _party(texts[rec + 1:snd])
+    snd_heading = snd
+    nxt = next((i for i in range(rec + 2, len(texts)) if split_name_phone(clean_ocr_text(texts[i]))[1]), None)
+    if nxt is not None and (snd is None or nxt < snd):  # sender heading misread: its "name phone" line tells
+        short = _looks_like_heading(texts[nxt - 1])
+        snd_heading = nxt - 1 if short and nxt - 1 > rec + 1 else nxt
+        snd = nxt - 1
+    recipient = _party(texts[rec + 1:snd_heading])
     if recipient is None:
         return None
     sender = _party(texts[snd + 1:]) if snd is not None else None

@@ -105,14 +105,15 @@ def ink_skew(gray: np.ndarray) -> float:
 
 
 def rotate(image: np.ndarray, ccw_deg: float) -> np.ndarray:
-    """Rotate by `ccw_deg` counter-clockwise about the centre, growing the canvas; border replicated."""
+    """Rotate by `ccw_deg` counter-clockwise about the centre, growing the canvas with white."""
     h, w = image.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), ccw_deg, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=(255, 255, 255))
 
 
 def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
@@ -129,16 +130,21 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+def prepare_gray(gray: np.ndarray, cfg: PreprocessConfig, correct_skew: bool = True) -> Prepared:
+    """A grayscale text image (no paper quad known): scale to target width, deskew by the ink, binarize."""
+    scale = cfg.target_width / max(gray.shape[1], 1)
+    gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    tilt = 0.0
+    if correct_skew:
+        gray, tilt = deskew(gray)
+    return Prepared(binarize(gray), tilt, False)
+
+
 def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> Prepared:
     """Crop the detected label from the photo, rectify (or deskew), binarize."""
     crop = crop_box(rgb, label, cfg.margin)
     quad = find_label_quad(crop, cfg.min_quad_area)
     if quad is not None:
         flat = warp_quad(crop, quad, cfg.target_width)
-        gray = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)
-        return Prepared(binarize(gray), quad_tilt(quad), True)
-    scale = cfg.target_width / max(crop.shape[1], 1)
-    gray = cv2.cvtColor(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC),
-                        cv2.COLOR_RGB2GRAY)
-    gray, tilt = deskew(gray)
-    return Prepared(binarize(gray), tilt, False)
+        return Prepared(binarize(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)), quad_tilt(quad), True)
+    return prepare_gray(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), cfg)
