@@ -80,6 +80,7 @@ class DatasetSpec:
     n_val: int = 60
     seed: int = 0
     difficulty: str = "default"
+    hard_share: float = 0.0  # this share of each split (every k-th photo) is rendered at "hard" instead
 
 
 def write_yolo_dataset(spec: DatasetSpec) -> Path:
@@ -94,7 +95,9 @@ def write_yolo_dataset(spec: DatasetSpec) -> Path:
         lbl_dir.mkdir(parents=True, exist_ok=True)
         for i in range(n):
             rng = np.random.default_rng([spec.seed, 0 if split == "train" else 1, i])
-            photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng, spec.difficulty)
+            hard = spec.hard_share > 0 and i % max(1, round(1 / spec.hard_share)) == 1
+            photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng,
+                                        "hard" if hard else spec.difficulty)
             photo.image.save(img_dir / f"{i:05d}.jpg", quality=92)
             (lbl_dir / f"{i:05d}.txt").write_text(yolo_lines(photo))
     data = spec.root / "data.yaml"

@@ -9,8 +9,8 @@ from vision.batch import BatchResult, ReaderSpec, read_day
 from vision.errors import BadPhotoError, VisionError
 from vision.fraud import FraudAddressIndex, read_fraud_addresses
 from vision.images import decode_photo
-from vision.records import Detection, FraudMatch, LabelFields, LabelParty, LabelRead, OcrLine
 from vision.reader import LabelReader
+from vision.records import Detection, FraudMatch, LabelFields, LabelParty, LabelRead, OcrLine
 
 __all__ = ["BadPhotoError", "BatchResult", "Detection", "FraudAddressIndex", "FraudMatch", "LabelFields",
            "LabelParty", "LabelRead", "LabelReader", "OcrLine", "ReaderSpec", "VisionError", "decode_photo",

@@ -72,6 +72,7 @@ class TrainConfig:
     batch: int = 16
     seed: int = 0
     model_yaml: str = "yolov8n.yaml"  # built from scratch: no pretrained weights exist offline
+    device: str = "cpu"  # "cpu" or a CUDA index ("0"); the committed weights' card says which
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,17 @@ def train_detector(cfg: TrainConfig) -> TrainResult:
     """Train from the model yaml on CPU; deterministic for a given seed and thread count."""
     yolo = _ultralytics().YOLO(cfg.model_yaml, task="detect")
     yolo.train(data=str(cfg.data_yaml), epochs=cfg.epochs, imgsz=cfg.imgsz, batch=cfg.batch, seed=cfg.seed,
-               deterministic=True, workers=0, device="cpu", amp=False, plots=False, pretrained=False,
+               deterministic=True, workers=0, device=cfg.device, amp=False, plots=False, pretrained=False,
                project=str(cfg.out_dir.resolve()), name="train", exist_ok=True, verbose=False, patience=100)
     best = cfg.out_dir / "train" / "weights" / "best.pt"
-    map50, map50_95 = evaluate_detector(best, cfg.data_yaml, cfg.imgsz, cfg.out_dir)
+    map50, map50_95 = evaluate_detector(best, cfg.data_yaml, cfg.imgsz, cfg.out_dir, device=cfg.device)
     return TrainResult(best, map50, map50_95)
 
 
 def evaluate_detector(weights: Path, data_yaml: Path, imgsz: int, out_dir: Path,
-                      split: str = "val") -> tuple[float, float]:
+                      split: str = "val", device: str = "cpu") -> tuple[float, float]:
     """(mAP50, mAP50-95) of `weights` on a split of a YOLO dataset."""
     yolo = _ultralytics().YOLO(str(weights), task="detect")
-    metrics = yolo.val(data=str(data_yaml), split=split, imgsz=imgsz, batch=16, workers=0, device="cpu",
+    metrics = yolo.val(data=str(data_yaml), split=split, imgsz=imgsz, batch=16, workers=0, device=device,
                        plots=False, verbose=False, project=str(out_dir.resolve()), name=f"val-{split}", exist_ok=True)
     return float(metrics.box.map50), float(metrics.box.map)

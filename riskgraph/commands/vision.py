@@ -22,6 +22,8 @@ def train_detector_cmd(ctx: typer.Context,
                        seed: int = typer.Option(0, help="seed of the rendered dataset and of training"),
                        n_train: int = typer.Option(160, help="training photos"),
                        n_val: int = typer.Option(40, help="validation photos"),
+                       hard_share: float = typer.Option(0.33, help="share of photos rendered at hard difficulty"),
+                       device: str = typer.Option("cpu", help='"cpu" or a CUDA device index such as "0"'),
                        epochs: int = typer.Option(40),
                        imgsz: int = typer.Option(320, help="training image size, pixels"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
@@ -34,14 +36,15 @@ def train_detector_cmd(ctx: typer.Context,
     if work.exists():
         shutil.rmtree(work)
     with console.status(f"rendering {n_train}+{n_val} parcel photos"):
-        data = write_yolo_dataset(DatasetSpec(work / "dataset", n_train, n_val, seed))
-    result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed))
+        data = write_yolo_dataset(DatasetSpec(work / "dataset", n_train, n_val, seed, hard_share=hard_share))
+    result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed, device=device))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     shutil.copyfile(result.weights, tmp)
     tmp.replace(out)
     summary = {"weights": str(out), "val_map50": round(result.map50, 4), "val_map50_95": round(result.map50_95, 4),
                "epochs": epochs, "imgsz": imgsz, "n_train": n_train, "n_val": n_val, "seed": seed,
+               "hard_share": hard_share, "device": device,
                "size_mb": round(out.stat().st_size / 2**20, 2)}
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     console.print(summary)
