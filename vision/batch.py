@@ -46,7 +46,7 @@ class ReaderSpec:
     """Everything a worker process needs to build its own LabelReader (picklable)."""
 
     weights: Path
-    imgsz: int = 320
+    imgsz: int = 256
     lang: str = "chi_sim+eng"
     fraud_csv: Path | None = None
     fraud_threshold: float = 92.0

@@ -37,7 +37,7 @@ def _ultralytics() -> Any:
 @dataclass(frozen=True)
 class DetectorConfig:
     weights: Path  # our trained .pt (vision/weights/label_detector.pt)
-    imgsz: int = 320  # inference size, pixels of the longer side; what the weights were trained at
+    imgsz: int = 256  # inference size, pixels of the longer side; what the weights were trained at
     conf: float = 0.25  # minimum box score kept
 
 
@@ -68,7 +68,7 @@ class TrainConfig:
     data_yaml: Path  # YOLO dataset yaml (train/val image folders, names label/address_block)
     out_dir: Path  # ultralytics run folder is out_dir/train (made absolute: a relative one lands in its runs_dir)
     epochs: int = 40
-    imgsz: int = 320
+    imgsz: int = 256
     batch: int = 16
     seed: int = 0
     model_yaml: str = "yolov8n.yaml"  # built from scratch: no pretrained weights exist offline

@@ -20,12 +20,12 @@ WEIGHTS = Path(__file__).resolve().parents[2] / "vision" / "weights" / "label_de
 @app.command("train-detector")
 def train_detector_cmd(ctx: typer.Context,
                        seed: int = typer.Option(0, help="seed of the rendered dataset and of training"),
-                       n_train: int = typer.Option(160, help="training photos"),
-                       n_val: int = typer.Option(40, help="validation photos"),
+                       n_train: int = typer.Option(120, help="training photos"),
+                       n_val: int = typer.Option(30, help="validation photos"),
                        hard_share: float = typer.Option(0.33, help="share of photos rendered at hard difficulty"),
                        device: str = typer.Option("cpu", help='"cpu" or a CUDA device index such as "0"'),
-                       epochs: int = typer.Option(40),
-                       imgsz: int = typer.Option(320, help="training image size, pixels"),
+                       epochs: int = typer.Option(30),
+                       imgsz: int = typer.Option(256, help="training image size, pixels"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
     """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
     from riskgraph.vision_data import DatasetSpec, write_yolo_dataset

@@ -24,10 +24,10 @@ def test_train_val_predict_make_no_network_attempt(tmp_path: Path) -> None:
     from vision.detector import DetectorConfig, LabelDetector, TrainConfig, train_detector
 
     before = len(netguard.attempts)
-    data = write_yolo_dataset(DatasetSpec(tmp_path / "ds", n_train=4, n_val=2, seed=5))
-    result = train_detector(TrainConfig(data, tmp_path / "runs", epochs=1, imgsz=160, batch=4))
+    data = write_yolo_dataset(DatasetSpec(tmp_path / "ds", n_train=2, n_val=2, seed=5))
+    result = train_detector(TrainConfig(data, tmp_path / "runs", epochs=1, imgsz=128, batch=2))
     assert result.weights.is_file()
-    LabelDetector(DetectorConfig(result.weights, imgsz=160)).detect(np.zeros((240, 320, 3), np.uint8))
+    LabelDetector(DetectorConfig(result.weights, imgsz=128)).detect(np.zeros((240, 320, 3), np.uint8))
     assert netguard.attempts[before:] == []
 
 
