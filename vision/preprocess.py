@@ -22,6 +22,7 @@ class PreprocessConfig:
     margin: float = 0.06  # crop margin around the detected label box, fraction of its size
     target_width: int = 1100  # rectified label width in pixels (≈1.7× the photo's label: Tesseract likes ~30 px glyphs)
     min_quad_area: float = 0.45  # a paper quad must cover this share of the crop to be trusted
+    mask_barcode: bool = True  # whiten barcodes: Tesseract spends time on them and returns only debris
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,27 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return out
 
 
+def mask_barcodes(binary: np.ndarray) -> np.ndarray:
+    """Whiten regions of many tall parallel bars (barcodes) in a black-on-white image; a copy."""
+    h, w = binary.shape
+    ink = cv2.bitwise_not(binary)
+    tall = max(15, h // 25)
+    bars = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall)))
+    blobs = cv2.morphologyEx(bars, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(9, w // 60), 1)))
+    out = binary.copy()
+    contours, _ = cv2.findContours(blobs, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
+        if bw > 0.3 * w and bh >= tall and cv2.countNonZero(bars[y:y + bh, x:x + bw]) > 0.25 * bw * bh:
+            out[max(0, y - 4):y + bh + 4, max(0, x - 4):x + bw + 4] = 255
+    return out
+
+
+def _finish(gray: np.ndarray, cfg: PreprocessConfig) -> np.ndarray:
+    binary = binarize(gray)
+    return mask_barcodes(binary) if cfg.mask_barcode else binary
+
+
 def prepare_gray(gray: np.ndarray, cfg: PreprocessConfig, correct_skew: bool = True) -> Prepared:
     """A grayscale text image (no paper quad known): scale to target width, deskew by the ink, binarize."""
     scale = cfg.target_width / max(gray.shape[1], 1)
@@ -137,7 +159,7 @@ def prepare_gray(gray: np.ndarray, cfg: PreprocessConfig, correct_skew: bool = T
     tilt = 0.0
     if correct_skew:
         gray, tilt = deskew(gray)
-    return Prepared(binarize(gray), tilt, False)
+    return Prepared(_finish(gray, cfg), tilt, False)
 
 
 def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> Prepared:
@@ -146,5 +168,5 @@ def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> P
     quad = find_label_quad(crop, cfg.min_quad_area)
     if quad is not None:
         flat = warp_quad(crop, quad, cfg.target_width)
-        return Prepared(binarize(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY)), quad_tilt(quad), True)
+        return Prepared(_finish(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), cfg), quad_tilt(quad), True)
     return prepare_gray(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), cfg)
