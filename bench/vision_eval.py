@@ -57,7 +57,13 @@ def main() -> None:
     from rapidfuzz.distance import Levenshtein
 
     from ingest.normalize import address_key
-    from riskgraph.vision_data import DatasetSpec, en_address, random_label_text, write_yolo_dataset, zh_address
+    from riskgraph.vision_data import (
+        DatasetSpec,
+        en_address,
+        random_label_text,
+        write_yolo_dataset,
+        zh_address,
+    )
     from simulate.media.parcel import render_parcel_photo
     from vision.detector import DetectorConfig, LabelDetector, evaluate_detector
     from vision.errors import BadPhotoError
