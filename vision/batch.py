@@ -230,7 +230,7 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
             quarantine.append(_quarantine(str(day_dir / item.photo), item.return_id, item.line, reason, detail))
     out = work_dir / "label_reads.parquet"
     qpath = work_dir / "quarantine" / "vision.parquet"
-    write_parquet(pl.DataFrame(rows) if rows else pl.DataFrame({"return_id": [], "photo": []},
+    write_parquet(pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({"return_id": [], "photo": []},
                                                                  schema={"return_id": pl.Utf8, "photo": pl.Utf8}), out)
     write_parquet(pl.DataFrame(quarantine, schema={c: (pl.Int64 if c == "line" else pl.Utf8)
                                                    for c in QUARANTINE_COLUMNS}), qpath)
