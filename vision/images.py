@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import sys
 import warnings
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -13,6 +15,13 @@ from vision.errors import BadPhotoError
 DEFAULT_MAX_PIXELS = 40_000_000  # ~ a 48 MP phone photo is refused; a decompression bomb never gets decoded
 
 
+def _pillow_open() -> Any:
+    """Pillow's own Image.open. Importing ultralytics replaces it with a wrapper that, on a file Pillow
+    cannot identify, tries to install and import pi-heif instead of raising UnidentifiedImageError."""
+    patches = sys.modules.get("ultralytics.utils.patches")
+    return getattr(patches, "_image_open", Image.open)
+
+
 def decode_photo(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     """HxWx3 uint8 RGB. The pixel count is checked from the header before anything is decoded."""
     if not data:
@@ -20,7 +29,7 @@ def decode_photo(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarra
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img = _pillow_open()(io.BytesIO(data))
             w, h = img.size
             if w * h > max_pixels:
                 raise BadPhotoError("too_many_pixels", f"{w}x{h} = {w * h} pixels > cap {max_pixels}")

@@ -51,3 +51,11 @@ def test_pixel_cap_is_checked_before_decoding() -> None:
     with pytest.raises(BadPhotoError) as e:
         decode_photo(_jpeg((400, 300)), max_pixels=100_000)
     assert e.value.reason == "too_many_pixels" and "120000" in e.value.detail
+
+
+def test_not_an_image_after_ultralytics_patched_pillow() -> None:
+    import ultralytics.utils.patches  # noqa: F401  (replaces PIL.Image.open)
+
+    with pytest.raises(BadPhotoError) as e:
+        decode_photo(b"not a photo at all" * 20)
+    assert e.value.reason == "not_an_image"

@@ -50,8 +50,7 @@ def test_label_quad_in_a_photo_gives_its_tilt() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("language", ["zh", "en"])
-@pytest.mark.parametrize("angle", [-12.0, 8.0])
+@pytest.mark.parametrize("language,angle", [("zh", -12.0), ("en", 8.0)])
 def test_deskew_makes_ocr_succeed_where_raw_ocr_fails(ocr: object, language: str, angle: float) -> None:
     gray, truth = _flat_label(language, 3)
     rotated = rotate(gray, angle)
