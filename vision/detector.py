@@ -76,6 +76,13 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class DetectorMetrics:
+    map50: float  # mean over classes
+    map50_95: float
+    class_map50: tuple[float, ...]  # per class, in CLASS_NAMES order
+
+
+@dataclass(frozen=True)
 class TrainResult:
     weights: Path  # best.pt of the run
     map50: float  # on the dataset's val split
@@ -89,14 +96,15 @@ def train_detector(cfg: TrainConfig) -> TrainResult:
                deterministic=True, workers=0, device=cfg.device, amp=False, plots=False, pretrained=False,
                project=str(cfg.out_dir.resolve()), name="train", exist_ok=True, verbose=False, patience=100)
     best = cfg.out_dir / "train" / "weights" / "best.pt"
-    map50, map50_95 = evaluate_detector(best, cfg.data_yaml, cfg.imgsz, cfg.out_dir, device=cfg.device)
-    return TrainResult(best, map50, map50_95)
+    m = evaluate_detector(best, cfg.data_yaml, cfg.imgsz, cfg.out_dir, device=cfg.device)
+    return TrainResult(best, m.map50, m.map50_95)
 
 
 def evaluate_detector(weights: Path, data_yaml: Path, imgsz: int, out_dir: Path,
-                      split: str = "val", device: str = "cpu") -> tuple[float, float]:
-    """(mAP50, mAP50-95) of `weights` on a split of a YOLO dataset."""
+                      split: str = "val", device: str = "cpu") -> DetectorMetrics:
+    """mAP50 and mAP50-95 of `weights` on a split of a YOLO dataset."""
     yolo = _ultralytics().YOLO(str(weights), task="detect")
     metrics = yolo.val(data=str(data_yaml), split=split, imgsz=imgsz, batch=16, workers=0, device=device,
                        plots=False, verbose=False, project=str(out_dir.resolve()), name=f"val-{split}", exist_ok=True)
-    return float(metrics.box.map50), float(metrics.box.map)
+    per_class = metrics.box.all_ap[:, 0] if len(metrics.box.all_ap) else []
+    return DetectorMetrics(float(metrics.box.map50), float(metrics.box.map), tuple(float(x) for x in per_class))

@@ -24,7 +24,7 @@ _NOISE = re.compile(r"[|¦‘’`~_]+|\s+[.,]$")
 
 
 def _heading(text: str) -> str:
-    return re.sub(r"[\s:：.,;]", "", text).upper()
+    return re.sub(r"[\s:：.,;，。|]", "", text).upper()
 
 
 def _looks_like_heading(text: str) -> bool:

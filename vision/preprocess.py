@@ -19,7 +19,7 @@ from vision.records import Detection
 
 @dataclass(frozen=True)
 class PreprocessConfig:
-    margin: float = 0.06  # crop margin around the detected label box, fraction of its size
+    margin: float = 0.15  # crop margin around the detected label box, fraction of its size (boxes can be tight)
     target_width: int = 1100  # rectified label width in pixels (≈1.7× the photo's label: Tesseract likes ~30 px glyphs)
     min_quad_area: float = 0.45  # a paper quad must cover this share of the crop to be trusted
     mask_barcode: bool = True  # whiten barcodes: Tesseract spends time on them and returns only debris
