@@ -18,13 +18,13 @@ from vision.records import LabelFields, LabelParty, OcrLine
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RECIPIENT = re.compile(r"^(收件人|收件|TO)$")
 _SENDER = re.compile(r"^(寄件人|寄件|FROM)$")
-_PHONE_TAIL = re.compile(r"(\+?[\d(][\d\s\-()]{6,}\d)\s*$")
-_TRACKING = re.compile(r"^[A-Z0-9]{10,24}$")
+_PHONE_TAIL = re.compile(r"(?:^|(?<=[\s\u4e00-\u9fff]))(\+?[\d(][\d\s\-()]{6,}\d)\s*$")  # not a tracking no.
+_TRACKING = re.compile(r"^(?=(?:\D*\d){6})[A-Z0-9]{10,24}$")  # letters and at least 6 digits
 _NOISE = re.compile(r"[|¦‘’`~_]+|\s+[.,]$")
 
 
 def _heading(text: str) -> str:
-    return re.sub(r"[\s:：.,;，。|]", "", text).upper()
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", text).upper()
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -88,6 +88,6 @@ def parse_label(lines: tuple[OcrLine, ...]) -> LabelFields | None:
     if recipient is None:
         return None
     sender = _party(texts[snd + 1:]) if snd is not None else None
-    tracking = next((t.replace(" ", "") for t in texts[:rec] if _TRACKING.match(t.replace(" ", ""))), "")
+    tracking = next((t for t in (re.sub(r"[^0-9A-Z]", "", x) for x in texts[:rec]) if _TRACKING.match(t)), "")
     language = "zh" if _CJK.search(recipient.address or recipient.name) else "en"
     return LabelFields(language=language, recipient=recipient, sender=sender, tracking_no=tracking)

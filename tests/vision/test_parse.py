@@ -35,6 +35,13 @@ def test_en_label_with_misread_sender_heading() -> None:
     assert f.sender is not None and f.sender.name == "Mary Clark"
 
 
+def test_decorated_heading_and_tracking_line() -> None:
+    f = parse_label(_lines("EXPRESS PARCEL", "— 1Z26026967933062381", "‘To:", "Mary Brown +1 708-555-7578",
+                           "339 Hill Drive Apt 3B, San", "Francisco, CA 94103", "FROM:", "John Miller +1 247-555-7590"))
+    assert f is not None and f.tracking_no == "1Z26026967933062381"
+    assert f.recipient.address == "339 Hill Drive Apt 3B, San Francisco, CA 94103"
+
+
 def test_no_recipient_block_is_none() -> None:
     assert parse_label(_lines("EXPRESS PARCEL", "|||")) is None
 
@@ -42,6 +49,7 @@ def test_no_recipient_block_is_none() -> None:
 def test_helpers() -> None:
     assert split_name_phone("王小明138 1234 5678") == ("王小明", "138 1234 5678")
     assert split_name_phone("John Smith") == ("John Smith", "")
+    assert split_name_phone("— 1Z26026967933062381") == ("— 1Z26026967933062381", "")
     assert join_address(["12 Oak St", "Springfield"]) == "12 Oak St Springfield"
     assert join_address(["深圳市南山区", "科技园路"]) == "深圳市南山区科技园路"
     assert join_cjk("广 东 省 深 圳 市 88 号") == "广东省深圳市88号"
