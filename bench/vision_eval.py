@@ -56,7 +56,7 @@ def main() -> None:
 
     from rapidfuzz.distance import Levenshtein
 
-    from ingest.normalize import address_key
+    from ingest.normalize import address_key, fold_width
     from riskgraph.vision_data import (
         DatasetSpec,
         en_address,
@@ -107,7 +107,8 @@ def main() -> None:
                 cers.append(1.0)
                 fn += is_fraud
                 continue
-            cers.append(Levenshtein.normalized_distance(read.fields.recipient.address, text.recipient_address))
+            # CER on width-folded text: a label printed in full-width digits (２１) read as 21 is right
+            cers.append(Levenshtein.normalized_distance(read.fields.recipient.address, fold_width(text.recipient_address)))
             keys += read.fields.recipient.address_key == address_key(text.recipient_address)
             hit = read.fraud is not None
             tp += hit and is_fraud

@@ -54,7 +54,8 @@ def join_address(lines: list[str]) -> str:
             continue
         cjk_seam = out and (_CJK.search(out[-1]) or _CJK.search(line[0]) or _CJK.search(out))
         out = out + line if cjk_seam else (out + " " + line).strip()
-    return out
+    # A Chinese address has no spaces; Tesseract splits wide (full-width) digits with them: "2 0 1号".
+    return re.sub(r"\s+", "", out) if _CJK.search(out) else out
 
 
 def _party(lines: list[str]) -> LabelParty | None:

@@ -52,5 +52,6 @@ def test_helpers() -> None:
     assert split_name_phone("— 1Z26026967933062381") == ("— 1Z26026967933062381", "")
     assert join_address(["12 Oak St", "Springfield"]) == "12 Oak St Springfield"
     assert join_address(["深圳市南山区", "科技园路"]) == "深圳市南山区科技园路"
+    assert join_address(["杭州市西湖区新华路2 0 1号1 8栋2", "0 0 3室"]) == "杭州市西湖区新华路201号18栋2003室"
     assert join_cjk("广 东 省 深 圳 市 88 号") == "广东省深圳市88号"
     assert join_cjk("12 Oak St") == "12 Oak St"
