@@ -5,6 +5,8 @@ Seams (built by the composition root, passed in): `LabelDetector` (ultralytics, 
 day's returns.csv in a process pool.
 """
 
+from pathlib import Path
+
 from vision.batch import BatchResult, ReaderSpec, read_day
 from vision.errors import BadPhotoError, VisionError
 from vision.fraud import FraudAddressIndex, read_fraud_addresses
@@ -12,6 +14,8 @@ from vision.images import decode_photo
 from vision.reader import LabelReader
 from vision.records import Detection, FraudMatch, LabelFields, LabelParty, LabelRead, OcrLine
 
-__all__ = ["BadPhotoError", "BatchResult", "Detection", "FraudAddressIndex", "FraudMatch", "LabelFields",
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "label_detector.pt"  # our trained YOLOv8n
+
+__all__ = ["DEFAULT_WEIGHTS", "BadPhotoError", "BatchResult", "Detection", "FraudAddressIndex", "FraudMatch", "LabelFields",
            "LabelParty", "LabelRead", "LabelReader", "OcrLine", "ReaderSpec", "VisionError", "decode_photo",
            "read_day", "read_fraud_addresses"]

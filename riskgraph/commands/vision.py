@@ -11,11 +11,12 @@ import typer
 from rich.console import Console
 
 from riskgraph.context import settings_from
+from vision import DEFAULT_WEIGHTS
 
 app = typer.Typer(help="Parcel-label photos: train the label detector, read a day's returns.", no_args_is_help=True)
 console = Console()
 
-WEIGHTS = Path(__file__).resolve().parents[2] / "vision" / "weights" / "label_detector.pt"
+WEIGHTS = DEFAULT_WEIGHTS
 
 
 @app.command("train-detector")
