@@ -3,7 +3,6 @@
 Public surface; everything else in the package is internal.
 """
 
-from asr.convert import convert
 from asr.entities import Entity
 from asr.job import JobOptions, JobResult, transcribe_day
 from asr.records import CallTranscript
@@ -16,3 +15,12 @@ __all__ = [
     "Segment", "Transcriber", "Transcript", "convert", "extract_signals",
     "make_transcriber", "transcribe_day",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`asr.convert` is imported on first use: it needs torch, which costs seconds to import."""
+    if name == "convert":
+        from asr.convert import convert
+
+        return convert
+    raise AttributeError(f"module 'asr' has no attribute {name!r}")

@@ -21,7 +21,6 @@ from asr.backends import (
     OpenAIWhisperModel,
     SpeechModel,
 )
-from asr.convert import convert
 from asr.errors import AsrError
 from asr.models import english_model_dir, multilingual_model_dir
 from asr.transcript import Transcript
@@ -118,6 +117,8 @@ def openai_checkpoint(config: AsrConfig, src: Path, name: str) -> Path:
     dst = config.cache_dir / "openai-whisper" / f"{name}-{stat.st_size}-{int(stat.st_mtime)}.pt"
     if not dst.is_file():
         log.info("converting %s to an openai-whisper checkpoint at %s", src, dst)
+        from asr.convert import convert  # needs torch: imported only when a conversion is due
+
         convert(src, dst)
     return dst
 

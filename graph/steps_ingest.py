@@ -98,20 +98,20 @@ CALL (o, r) {
 }
 """
 
-# (account, device) and (account, ip) usage counts for one day, from orders or click sessions.
-USES_DEVICE = """
+def _uses(rel: str, label: str, key: str) -> str:
+    """(account)-[rel]->(entity) usage counts for one day, from orders or click sessions.
+
+    `rel`, `label` and `key` are this module's constants, never input."""
+    return f"""
 UNWIND $rows AS r
-MERGE (a:Account {account_id: r.a})
-MERGE (d:Device {device_id: r.b})
-MERGE (a)-[u:USES_DEVICE {source: $source}]->(d)
+MERGE (a:Account {{account_id: r.a}})
+MERGE (x:{label} {{{key}: r.b}})
+MERGE (a)-[u:{rel} {{source: $source}}]->(x)
 SET u.n = r.n, u.build_id = $build_id, u.confidence = 1.0, """ + _seen("u")
 
-USES_IP = """
-UNWIND $rows AS r
-MERGE (a:Account {account_id: r.a})
-MERGE (i:IP {ip: r.b})
-MERGE (a)-[u:USES_IP {source: $source}]->(i)
-SET u.n = r.n, u.build_id = $build_id, u.confidence = 1.0, """ + _seen("u")
+
+USES_DEVICE = _uses("USES_DEVICE", "Device", "device_id")
+USES_IP = _uses("USES_IP", "IP", "ip")
 
 # Totals over every Order loaded so far, so D then D+1 accumulates and D twice does not.
 FLOWS = """

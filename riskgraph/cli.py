@@ -11,7 +11,20 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from ingest.errors import RiskgraphError
-from riskgraph.commands import alerts, asr, demo, gnn, graph, ingest, kafka, neo4j, nightly, score, simulate
+from riskgraph.commands import (
+    alerts,
+    asr,
+    demo,
+    gnn,
+    graph,
+    ingest,
+    kafka,
+    neo4j,
+    nightly,
+    score,
+    simulate,
+    vision,
+)
 from riskgraph.commands.notebooks import notebooks as notebooks_command
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
@@ -27,6 +40,7 @@ app.add_typer(gnn.app, name="gnn")
 app.add_typer(kafka.app, name="kafka")
 app.add_typer(alerts.app, name="alerts")
 app.command()(score.score)
+app.add_typer(vision.app, name="vision")
 app.command()(demo.demo)
 app.command()(nightly.nightly)
 app.command(name="notebooks")(notebooks_command)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from gnn.detect import DetectConfig, Detection, detect
 from graph.analyst import counts
 from graph.export import export_graph
 from graph.loader import build_id_for, load
@@ -17,6 +16,7 @@ from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
 from riskgraph.wiring import asr_config, ingest_config, open_store
+from vision import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,15 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
         return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
                 "quarantined": len(result.quarantine)}
 
+    def vision_stage() -> Mapping[str, int]:
+        from vision.batch import ReaderSpec, read_day
+
+        fraud_csv = day / "reference" / "fraud_addresses.csv"
+        spec = ReaderSpec(weights=settings.vision_weights or DEFAULT_WEIGHTS,
+                          fraud_csv=fraud_csv if fraud_csv.is_file() else None)
+        result = read_day(day, work, spec, workers=settings.vision_workers)
+        return {"reads": result.reads, "reused": result.reused, "quarantined": result.quarantined}
+
     def graph_stage() -> Mapping[str, int]:
         with open_store(settings) as store:
             run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
@@ -53,9 +62,11 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
                 "steps_skipped": len(report.steps_skipped)}
 
     def gnn_stage() -> Mapping[str, int]:
+        from gnn.detect import DetectConfig, detect  # torch: imported only when this stage runs
+
         with open_store(settings) as store:
             export = export_graph(store, date, date)
-            det: Detection = detect(export, DetectConfig(threads=settings.gnn_threads), settings.var_dir / "models", build_id)
+            det = detect(export, DetectConfig(threads=settings.gnn_threads), settings.var_dir / "models", build_id)
             write_account_scores(store, det.scores, det.model_version, build_id)
             write_rings(store, det.rings, det.model_version, build_id)
         run.artefacts.update(export=export, detection=det)
@@ -63,6 +74,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
     run.run("ingest", ingest_stage)
     run.run("asr", asr_stage)
+    run.run("vision", vision_stage)
     run.run("graph", graph_stage, needs=("ingest",))
     run.run("gnn", gnn_stage, needs=("graph",))
     return run

@@ -7,7 +7,16 @@ variables at import time. Values already set by the user win.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+
+# Real fonts ultralytics' `check_font` looks for in its config dir; without them it downloads
+# Arial.ttf from GitHub during dataset checks and plotting, even with plots=False.
+_ULTRALYTICS_FONTS = {
+    "Arial.ttf": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",),
+    "Arial.Unicode.ttf": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                          "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+}
 
 
 def configure_offline(var_dir: Path) -> None:
@@ -17,9 +26,9 @@ def configure_offline(var_dir: Path) -> None:
         "TRANSFORMERS_OFFLINE": "1",
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "ORT_DISABLE_TELEMETRY": "1",  # onnxruntime (faster-whisper's VAD) native telemetry
-        "YOLO_OFFLINE": "1",  # ultralytics: no connectivity check at import
+        "YOLO_OFFLINE": "1",  # ultralytics: no connectivity check (DNS) at import
         "YOLO_AUTOINSTALL": "0",  # ultralytics: never pip-install at run time
-        "YOLO_CONFIG_DIR": str(cache / "ultralytics"),
+        "YOLO_CONFIG_DIR": str(cache / "ultralytics"),  # settings.json + fonts, not ~/.config
         "MPLCONFIGDIR": str(cache / "matplotlib"),
         "TORCH_HOME": str(cache / "torch"),
         "XDG_CACHE_HOME": str(cache),
@@ -30,3 +39,22 @@ def configure_offline(var_dir: Path) -> None:
         os.environ.setdefault(key, value)
     for key in ("YOLO_CONFIG_DIR", "MPLCONFIGDIR", "TORCH_HOME"):
         Path(os.environ[key]).mkdir(parents=True, exist_ok=True)
+    place_ultralytics_fonts(Path(os.environ["YOLO_CONFIG_DIR"]) / "Ultralytics")
+
+
+def place_ultralytics_fonts(config_dir: Path) -> None:
+    """Copy installed fonts into ultralytics' config dir under the names it would download.
+
+    `config_dir` is YOLO_CONFIG_DIR/Ultralytics (ultralytics appends the sub-folder). A font
+    already there is kept; a missing system font is skipped (the network guard then tells).
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    for name, candidates in _ULTRALYTICS_FONTS.items():
+        target = config_dir / name
+        if target.exists():
+            continue
+        source = next((Path(c) for c in candidates if Path(c).exists()), None)
+        if source is not None:
+            tmp = target.with_suffix(".tmp")
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)

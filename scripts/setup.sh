@@ -8,6 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+# Maven is quiet on success; on failure its whole log is shown.
+mvn_package() {
+  local log; log=$(mktemp)
+  (cd "$1" && mvn -q -B -Dstyle.color=never package -DskipTests >"$log" 2>&1) || { cat "$log"; rm -f "$log"; return 1; }
+  rm -f "$log"
+}
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # 1. Debian packages
@@ -43,13 +49,13 @@ fi
 JAR=graph/neo4j-local/target/neo4j-local.jar
 if [ ! -f "$JAR" ] || [ -n "$(find graph/neo4j-local/pom.xml graph/neo4j-local/src -newer "$JAR" 2>/dev/null)" ]; then
   say "building the Neo4j launcher (mvn package)"
-  (cd graph/neo4j-local && mvn -q -B -Dstyle.color=never package -DskipTests)
+  mvn_package graph/neo4j-local
 fi
 
 # 4. The Kafka launcher (Maven Central artifacts, Apache Kafka 4.1 in KRaft mode)
 KJAR=riskgraph/kafka-local/target/kafka-local.jar
 if [ ! -f "$KJAR" ] || [ -n "$(find riskgraph/kafka-local/pom.xml riskgraph/kafka-local/src -newer "$KJAR" 2>/dev/null)" ]; then
   say "building the Kafka launcher (mvn package)"
-  (cd riskgraph/kafka-local && mvn -q -B -Dstyle.color=never package -DskipTests)
+  mvn_package riskgraph/kafka-local
 fi
 say "ready"

@@ -20,7 +20,7 @@ console = Console()
 def convert(src: Path = typer.Argument(..., help="CTranslate2 Whisper folder (model.bin, config.json)"),
             dst: Path = typer.Argument(..., help="openai-whisper checkpoint to write (.pt)")) -> None:
     """Convert a CTranslate2 Whisper model into a checkpoint `whisper.load_model(DST)` accepts."""
-    from asr import convert as convert_model
+    from asr.convert import convert as convert_model
 
     dims = convert_model(src, dst)
     console.print(f"wrote {dst} ({dst.stat().st_size / 2**20:.1f} MiB): "

@@ -8,10 +8,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gnn.detect import DetectConfig
-from gnn.evaluate import evaluate
-from gnn.report import summary_rows, write_report
-from gnn.truth import read_truth
 from graph.export_types import GraphExport
 from riskgraph.commands.nightly import print_outcomes, write_nightly_report
 from riskgraph.context import settings_from
@@ -29,6 +25,10 @@ def demo(ctx: typer.Context,
          seed: Annotated[int, typer.Option(help="simulation seed")] = 0,
          ablation: Annotated[bool, typer.Option(help="also evaluate ablations and baselines")] = True) -> None:
     """Simulate a day with media, run the nightly build on it, print the top rings and the evaluation."""
+    from gnn.detect import DetectConfig  # torch and PyG: imported only when the command runs
+    from gnn.evaluate import evaluate
+    from gnn.report import SUMMARY_HEADERS, summary_rows, write_report
+    from gnn.truth import read_truth
     from riskgraph.commands.simulate import simulate_world
 
     settings = settings_from(ctx)
@@ -53,7 +53,7 @@ def demo(ctx: typer.Context,
     with console.status("evaluating (one model per ablation)"):
         report = evaluate(export, read_truth(truth_dir), DetectConfig(threads=settings.gnn_threads),
                           settings.var_dir / "models", "demo-eval", ablation=ablation)
-    table = Table("method", "PR-AUC", "acct F1", "ring P", "ring R", "ring F1", "look-alike rings in top 20")
+    table = Table(*SUMMARY_HEADERS)
     for row in summary_rows(report):
         table.add_row(*row)
     console.print(table)

@@ -8,11 +8,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gnn.detect import DetectConfig, detect
-from gnn.evaluate import evaluate
-from gnn.report import SUMMARY_HEADERS, summary_rows, write_report
-from gnn.train import TrainConfig
-from gnn.truth import read_truth
 from graph.export_types import GraphExport
 from riskgraph.context import settings_from
 
@@ -33,6 +28,9 @@ def detect_cmd(ctx: typer.Context,
                seed: int = typer.Option(7, "--seed"),
                top: int = typer.Option(20, "--top", help="rings to print")) -> None:
     """Train on the export's labels, score every account, print the top rings with their evidence."""
+    from gnn.detect import DetectConfig, detect  # torch and PyG: imported only when the command runs
+    from gnn.train import TrainConfig
+
     ex = GraphExport.load(export)
     with console.status("training and detecting"):
         det = detect(ex, DetectConfig(train=TrainConfig(seed=seed)), _models(ctx, models), build_id)
@@ -52,6 +50,12 @@ def eval_cmd(ctx: typer.Context,
              seed: int = typer.Option(7, "--seed"),
              ablation: bool = typer.Option(True, "--ablation/--no-ablation")) -> None:
     """Full model, ablations and baselines against the truth; prints a table, writes JSON + PNG."""
+    from gnn.detect import DetectConfig  # torch and PyG: imported only when the command runs
+    from gnn.evaluate import evaluate
+    from gnn.report import SUMMARY_HEADERS, summary_rows, write_report
+    from gnn.train import TrainConfig
+    from gnn.truth import read_truth
+
     ex = GraphExport.load(export)
     with console.status("evaluating (trains one model per ablation)"):
         report = evaluate(ex, read_truth(truth), DetectConfig(train=TrainConfig(seed=seed)),

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from gnn.evaluate import EvalReport
-from gnn.report import SUMMARY_HEADERS, summary_rows
 from ingest.errors import RiskgraphError
 from riskgraph.context import settings_from
 from riskgraph.nightly import run_nightly
@@ -19,6 +17,9 @@ from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import Evaluation, write_run_report
 from riskgraph.settings import Settings
 from riskgraph.wiring import open_store
+
+if TYPE_CHECKING:
+    from gnn.evaluate import EvalReport
 
 console = Console()
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ def write_nightly_report(settings: Settings, run: NightlyRun, eval_report: EvalR
                          pr_png: Path | None = None) -> Path:
     """Write report.md/report.html into the day's work folder and say where; the graph sections
     are filled when this run loaded the graph (the server is up then), the evaluation when given."""
+    from gnn.report import SUMMARY_HEADERS, summary_rows  # matplotlib and torch: only when reporting
+
     evaluation = (Evaluation(SUMMARY_HEADERS, tuple(summary_rows(eval_report)), pr_png)
                   if eval_report is not None else None)
     graph_ran = any(o.name in ("graph", "gnn") and o.status == "ok" for o in run.outcomes)

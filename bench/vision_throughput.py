@@ -1,0 +1,85 @@
+"""End-to-end label throughput of `read_day` (2 worker processes), and where the time goes.
+
+    PYTHONPATH=. python bench/vision_throughput.py --photos 40 --workers 2
+
+Renders a day folder of default-difficulty photos, runs the batch job cold (no checkpoints),
+prints labels/s, per-photo latency percentiles (single process, by stage), the share of
+detection / preprocessing / OCR, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from riskgraph.offline import configure_offline  # noqa: E402
+from riskgraph.settings import load_settings  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--photos", type=int, default=40)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--stage-photos", type=int, default=10, help="photos timed stage by stage in one process")
+    ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
+    args = ap.parse_args()
+    configure_offline(load_settings().var_dir)
+
+    from riskgraph.vision_data import random_label_text
+    from simulate.media.parcel import render_parcel_photo
+    from vision.batch import ReaderSpec, read_day
+    from vision.detector import DetectorConfig, LabelDetector
+    from vision.ocr import OcrConfig, TesseractOcr
+    from vision.reader import LabelReader
+
+    with tempfile.TemporaryDirectory() as tmp:
+        day = Path(tmp) / "day"
+        (day / "parcels").mkdir(parents=True)
+        photos = []
+        with (day / "returns.csv").open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
+            for i in range(args.photos):
+                rng = np.random.default_rng([4242, i])
+                photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng)
+                photo.image.save(day / "parcels" / f"{i}.jpg", quality=90)
+                photos.append(np.asarray(photo.image))
+                w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27"])
+
+        t0 = time.perf_counter()
+        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers)
+        wall = time.perf_counter() - t0
+        print(f"read_day: {args.photos} photos, {args.workers} workers: {wall:.1f} s wall incl. pool start-up "
+              f"-> {args.photos / wall:.2f} labels/s ({result.reads} read, {result.quarantined} quarantined)")
+
+        reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()))
+        reader.read(photos[0])  # warm-up: model load, first inference
+        reader.times.__init__()  # type: ignore[misc]
+        per_photo = []
+        for rgb in photos[:args.stage_photos]:
+            t = time.perf_counter()
+            reader.read(rgb)
+            per_photo.append(time.perf_counter() - t)
+        tm = reader.times
+        total = tm.detect + tm.preprocess + tm.ocr + tm.parse
+        p50, p90, p99 = np.percentile(per_photo, [50, 90, 99])
+        print(f"one process, {len(per_photo)} photos: latency p50 {p50 * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
+              f"p99 {p99 * 1000:.0f} ms")
+        print(f"share: detection {tm.detect / total:.0%}, preprocessing {tm.preprocess / total:.0%}, "
+              f"OCR {tm.ocr / total:.0%}, parse+match {tm.parse / total:.0%}")
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: this process {peak_self:.0f} MiB, largest worker {peak_children:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Label parsing on hand-built OCR lines."""
+
+from __future__ import annotations
+
+from ingest.normalize import address_key
+from vision.ocr import join_cjk
+from vision.parse import join_address, parse_label, split_name_phone
+from vision.records import OcrLine
+
+
+def _lines(*texts: str) -> tuple[OcrLine, ...]:
+    return tuple(OcrLine(t, 90.0) for t in texts)
+
+
+def test_zh_label_blocks() -> None:
+    f = parse_label(_lines("快递运单", "| | ,", "SF123456789012", "收件人", "王伟 138 1234 5678",
+                           "广东省深圳市南山区科技园路88号3栋12", "01室", "寄件人", "李强 139 8765 4321",
+                           "浙江省杭州市西湖区文一西路9号"))
+    assert f is not None and f.language == "zh" and f.tracking_no == "SF123456789012"
+    r = f.recipient
+    assert (r.name, r.phone) == ("王伟", "+8613812345678")
+    assert r.address == "广东省深圳市南山区科技园路88号3栋1201室"
+    assert r.address_key == address_key("深圳市南山区科技园路88号3栋1201")
+    assert r.address_parts is not None and r.address_parts.district == "南山区"
+    assert f.sender is not None and f.sender.phone == "+8613987654321"
+
+
+def test_en_label_with_misread_sender_heading() -> None:
+    f = parse_label(_lines("EXPRESS PARCEL", "1Z12345678901234", "TO:", "John Smith +1 415-555-0123",
+                           "12 Oak Street Apt 4B,", "Springfield, IL 62704", "FR0M", "Mary Clark +1 212-555-0199",
+                           "77 Broadway Ave, New York, NY 10004"))
+    assert f is not None and f.language == "en"
+    assert f.recipient.address == "12 Oak Street Apt 4B, Springfield, IL 62704"
+    assert f.recipient.phone == "+14155550123"
+    assert f.sender is not None and f.sender.name == "Mary Clark"
+
+
+def test_decorated_heading_and_tracking_line() -> None:
+    f = parse_label(_lines("EXPRESS PARCEL", "— 1Z26026967933062381", "‘To:", "Mary Brown +1 708-555-7578",
+                           "339 Hill Drive Apt 3B, San", "Francisco, CA 94103", "FROM:", "John Miller +1 247-555-7590"))
+    assert f is not None and f.tracking_no == "1Z26026967933062381"
+    assert f.recipient.address == "339 Hill Drive Apt 3B, San Francisco, CA 94103"
+
+
+def test_no_recipient_block_is_none() -> None:
+    assert parse_label(_lines("EXPRESS PARCEL", "|||")) is None
+
+
+def test_helpers() -> None:
+    assert split_name_phone("王小明138 1234 5678") == ("王小明", "138 1234 5678")
+    assert split_name_phone("John Smith") == ("John Smith", "")
+    assert split_name_phone("— 1Z26026967933062381") == ("— 1Z26026967933062381", "")
+    assert join_address(["12 Oak St", "Springfield"]) == "12 Oak St Springfield"
+    assert join_address(["深圳市南山区", "科技园路"]) == "深圳市南山区科技园路"
+    assert join_address(["杭州市西湖区新华路2 0 1号1 8栋2", "0 0 3室"]) == "杭州市西湖区新华路201号18栋2003室"
+    assert join_cjk("广 东 省 深 圳 市 88 号") == "广东省深圳市88号"
+    assert join_cjk("12 Oak St") == "12 Oak St"
