@@ -44,6 +44,12 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.lock-sum 2>/dev/null)" != "$LOCK
   $UV pip install -q --python .venv/bin/python --no-deps -e .
   echo "$LOCK_SUM" > .venv/.lock-sum
 fi
+# opencv-python and its headless twin share the cv2/ folder: removing one (as a sync does when the
+# other was installed by hand) deletes cv2 for both. Repair rather than fail later in vision/.
+if ! .venv/bin/python -c "import cv2" 2>/dev/null; then
+  say "repairing OpenCV (headless)"
+  $UV pip install -q --python .venv/bin/python --reinstall "$(grep '^opencv-python-headless==' requirements/lock.txt)"
+fi
 
 # 3. The Neo4j launcher (Maven Central artifacts, Neo4j 5.26 LTS Community)
 JAR=graph/neo4j-local/target/neo4j-local.jar
