@@ -50,6 +50,7 @@ class RingConfig:
     weight_specific: float = 0.3  # share of members tied to another by ring-specific evidence
     weight_anomaly: float = 0.3  # share of members acting like ring members (gnn/anomaly.py)
     legit_penalty: float = 0.5  # times the share of members labelled legitimate
+    corroborate: int = 2  # ring-specific evidence items needed for full credit (one thing can be a hub)
     max_evidence: int = 60  # evidence items kept per ring (strongest first)
 
 
@@ -121,10 +122,20 @@ class EvidenceIndex:
         return out
 
 
-def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: tuple[str, ...]) -> float:
-    """Share of `members` named by at least one ring-specific evidence item (see SPECIFIC_KINDS)."""
-    tied = {a for e in evidence if e.kind in SPECIFIC_KINDS for a in e.accounts}
-    return sum(ids[i] in tied for i in members.tolist()) / len(members) if len(members) else 0.0
+def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: tuple[str, ...],
+                   corroborate: int = 2) -> float:
+    """Share of `members` named by a ring-specific evidence item (see SPECIFIC_KINDS), in [0, 1].
+
+    Scaled by min(1, items / `corroborate`): a crowd tied by one single thing (thirty strangers
+    at a parcel locker that is on the fraud list by mistake) is explained by that thing; a gang
+    leaves several (bursts, behaviour pairs, drop addresses, call phones).
+    """
+    specific = [e for e in evidence if e.kind in SPECIFIC_KINDS]
+    if not len(members) or not specific:
+        return 0.0
+    tied = {a for e in specific for a in e.accounts}
+    share = sum(ids[i] in tied for i in members.tolist()) / len(members)
+    return share * min(1.0, len(specific) / corroborate)
 
 
 def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
@@ -184,7 +195,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         if cand.loop is not None:
             evidence = _loop_evidence(cand.loop, ids) + evidence
         loop = cand.source == "loop"
-        specific = 1.0 if loop else specific_share(members, evidence, ids)
+        specific = 1.0 if loop else specific_share(members, evidence, ids, config.corroborate)
         anomaly = 1.0 if loop else float(flags[members].mean())
         member_score = float(scores[members].mean()) if scores is not None else 0.0
         score = (w_m * member_score + config.weight_specific * specific + config.weight_anomaly * anomaly) / norm
