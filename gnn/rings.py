@@ -187,7 +187,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
     for cand in candidates:
         members = cand.members
         if scores is not None and cand.source == "community":
-            members = members[scores[members] >= config.member_floor]
+            members = members[_keep(members, scores, flags, index, config.member_floor)]
         if not config.min_size <= len(members) <= config.max_size:
             continue
         cand = Candidate(members, cand.source, cand.loop)
@@ -211,6 +211,18 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
                          tuple(evidence[:config.max_evidence]), detected_at)
         rings.append((score, loop, rec))
     return _dedupe(rings)
+
+
+def _keep(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, index: EvidenceIndex,
+          floor: float) -> np.ndarray:
+    """bool mask of community members to keep: scored >= floor, acting ring-like, or specifically tied.
+
+    The account model only learns the kinds of ring its labels show; a gang of a kind nobody
+    has labelled yet scores low on it, so the model alone must not trim it away.
+    """
+    tied = {a for e in index.items(members) if e.kind in SPECIFIC_KINDS for a in e.accounts}
+    ids = index.ids
+    return np.array([scores[i] >= floor or flags[i] or ids[i] in tied for i in members.tolist()], dtype=bool)
 
 
 def _dedupe(rings: list[tuple[float, bool, RingRecord]]) -> list[RingRecord]:
