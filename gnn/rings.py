@@ -126,16 +126,17 @@ def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: t
                    corroborate: int = 2) -> float:
     """Share of `members` named by a ring-specific evidence item (see SPECIFIC_KINDS), in [0, 1].
 
-    Scaled by min(1, items / `corroborate`): a crowd tied by one single thing (thirty strangers
-    at a parcel locker that is on the fraud list by mistake) is explained by that thing; a gang
-    leaves several (bursts, behaviour pairs, drop addresses, call phones).
+    Scaled by min(1, (items - 1) / (`corroborate` - 1)): a crowd tied by one single thing
+    (strangers at a parcel locker that is on the fraud list by mistake) is explained by that
+    thing, as a household is by its router; a gang leaves several (bursts, behaviour pairs,
+    drop addresses, call phones).
     """
     specific = [e for e in evidence if e.kind in SPECIFIC_KINDS]
     if not len(members) or not specific:
         return 0.0
     tied = {a for e in specific for a in e.accounts}
     share = sum(ids[i] in tied for i in members.tolist()) / len(members)
-    return share * min(1.0, len(specific) / corroborate)
+    return share * min(1.0, (len(specific) - 1) / max(corroborate - 1, 1))
 
 
 def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
