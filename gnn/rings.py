@@ -199,7 +199,13 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         specific = 1.0 if loop else specific_share(members, evidence, ids, config.corroborate)
         anomaly = 1.0 if loop else float(flags[members].mean())
         member_score = float(scores[members].mean()) if scores is not None else 0.0
-        score = (w_m * member_score + config.weight_specific * specific + config.weight_anomaly * anomaly) / norm
+        # The account model may raise a ring, never sink one that ring-specific evidence and
+        # behaviour carry alone: with few labels it scores unlabelled ring kinds near 0 (seen on
+        # the hard world). Behaviour flags alone (no specific tie) are not proof of collusion.
+        evidence_only = ((config.weight_specific * specific + config.weight_anomaly * anomaly) / (norm - w_m)
+                         if specific > 0 else 0.0)
+        score = max((w_m * member_score + config.weight_specific * specific
+                     + config.weight_anomaly * anomaly) / norm, evidence_only)
         score -= config.legit_penalty * float(legit[members].mean())
         if score < config.threshold:
             continue
