@@ -174,18 +174,17 @@ def build_evidence_graph(export: GraphExport, config: EvidenceConfig = EvidenceC
             listed = listed_addresses(export, config.listed_match) if e.relation == "ships_to" else None
             for thing, accounts in shared_groups(e, config.max_hub):
                 u, v = _pairs(accounts)
-                w = LISTED_ADDRESS.base_weight if listed is not None and listed[thing] else base
-                add(u, v, w * 2.0 / len(accounts))
+                strength = LISTED_ADDRESS.base_weight if listed is not None and listed[thing] else base
+                add(u, v, strength * 2.0 / len(accounts))
         elif e.relation == "claimed":
             base = COUPON.base_weight if base is None else base
-            for _, accounts in coupon_bursts(e, config.coupon_window_min, config.max_hub,
-                                                     config.burst_chance):
+            for _, accounts in coupon_bursts(e, config.coupon_window_min, config.max_hub, config.burst_chance):
                 u, v = _pairs(accounts)
                 add(u, v, base * 2.0 / len(accounts))
         elif e.relation == "behaves_like" and e.dst_type == "account":
             base = BEHAVIOUR.base_weight if base is None else base
-            a, b, w = behaviour_pairs(e, config.min_similarity)
-            add(a, b, base * w)
+            a, b, sim = behaviour_pairs(e, config.min_similarity)
+            add(a, b, base * sim)
     if not srcs:
         empty = np.zeros(0, dtype=np.int64)
         return EvidenceGraph(n, empty, empty, np.zeros(0))
