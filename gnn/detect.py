@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from gnn.anomaly import AnomalyConfig, account_flags
 from gnn.artifact import load_model, save_model
 from gnn.communities import leiden_communities
 from gnn.evidence import EvidenceConfig, build_evidence_graph
@@ -29,7 +30,9 @@ class DetectConfig:
     evidence: EvidenceConfig = field(default_factory=EvidenceConfig)
     loops: LoopConfig = field(default_factory=LoopConfig)
     rings: RingConfig = field(default_factory=RingConfig)
-    resolution: float = 1.0  # Leiden resolution; higher gives smaller communities
+    anomaly: AnomalyConfig = field(default_factory=AnomalyConfig)
+    community_method: str = "cpm"  # Leiden quality function: cpm | modularity (gnn/communities.py)
+    resolution: float = 0.05  # cpm: least mean pair weight of a community; higher gives smaller ones
     drop: frozenset[str] = frozenset()  # modalities to leave out (ablation only)
     model_version: str | None = None  # score with this saved model instead of training one
     threads: int | None = None  # torch intra-op threads (None: leave torch's default)
@@ -49,10 +52,12 @@ def find_rings(export: GraphExport, scores: np.ndarray | None, config: DetectCon
     """Candidates (Leiden communities + order loops) scored into rings; `scores` None = no GNN."""
     eg = build_evidence_graph(export, config.evidence, config.drop)
     candidates = [Candidate(c, "community")
-                  for c in leiden_communities(eg, config.resolution, config.train.seed, config.rings.min_size)]
+                  for c in leiden_communities(eg, config.resolution, config.train.seed, config.rings.min_size,
+                                                   config.community_method)]
     candidates += [Candidate(np.asarray(lp.members, dtype=np.int64), "loop", lp) for lp in find_loops(export, config.loops)]
     index = EvidenceIndex(export, config.evidence, config.drop)
-    return score_candidates(export, candidates, scores, eg, index, config.rings, build_id, detected_at)
+    flags = account_flags(export, config.anomaly, config.drop)
+    return score_candidates(export, candidates, scores, index, config.rings, build_id, detected_at, flags)
 
 
 def fit_or_load(export: GraphExport, config: DetectConfig, model_dir: Path) -> tuple[TrainedModel, str]:

@@ -1,9 +1,16 @@
 """Ring candidates -> scored, typed RingRecords with the evidence that tied their members.
 
-A ring's score mixes three things in [0, 1]: the mean member score (from the GNN, or absent for
-the structure-only baseline), how tightly the members are tied (share of member pairs linked in
-the evidence graph; 1 for a closed order loop), and the diversity of evidence modalities (a
-family shares an address and a device; a gang also shares IPs, coupon bursts and behaviour).
+A ring's score mixes three shares in [0, 1]:
+- members: the mean member score (from the GNN; absent for the structure-only baseline);
+- specific: the share of members tied to another member by ring-specific evidence (co-timed
+  coupon claims, scripted behaviour, a shared call phone, an OCR'd or fraud-listed drop address;
+  1 for a closed order loop). Generic sharing (device, IP, address) does not count: a family
+  shows exactly that;
+- anomaly: the share of members acting like ring members (gnn/anomaly.py: mostly returns,
+  mostly coupons, registered days ago, emulator, empty-parcel calls; 1 for a closed loop).
+Minus `legit_penalty` times the share of members a risk team labelled legitimate. A family of
+four with ordinary behaviour scores at most `weight_members`, below the threshold whatever the
+GNN says; a ring must show ring-specific ties or ring-like behaviour to be reported.
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ from gnn.data import feature_column
 from gnn.evidence import (
     BEHAVIOUR,
     COUPON,
+    LISTED_ADDRESS,
     SHARED,
+    SPECIFIC_KINDS,
     EvidenceConfig,
-    EvidenceGraph,
+    RelationInfo,
     coupon_bursts,
+    listed_addresses,
     shared_groups,
 )
 from gnn.loops import Loop
@@ -36,10 +46,11 @@ class RingConfig:
     max_size: int = 150  # larger communities are not reported as one ring
     threshold: float = 0.5  # rings scoring below this are dropped
     member_floor: float = 0.2  # community members with a lower account score are trimmed off
-    weight_members: float = 0.6
-    weight_structure: float = 0.2
-    weight_diversity: float = 0.2
-    diversity_full: int = 4  # this many distinct evidence modalities count as full diversity
+    weight_members: float = 0.4  # mean account score (the GNN)
+    weight_specific: float = 0.3  # share of members tied to another by ring-specific evidence
+    weight_anomaly: float = 0.3  # share of members acting like ring members (gnn/anomaly.py)
+    legit_penalty: float = 0.5  # times the share of members labelled legitimate
+    corroborate: int = 2  # ring-specific evidence items needed for full credit (one thing can be a hub)
     max_evidence: int = 60  # evidence items kept per ring (strongest first)
 
 
@@ -55,7 +66,7 @@ class EvidenceIndex:
 
     def __init__(self, export: GraphExport, config: EvidenceConfig, drop: frozenset[str]) -> None:
         self.ids = export.nodes["account"].ids
-        self.things: dict[int, list[tuple[str, str, str, float]]] = defaultdict(list)  # acc -> (rel, type, id, w)
+        self.things: dict[int, list[tuple[str, RelationInfo, str, float]]] = defaultdict(list)  # acc -> (rel, info, id, w)
         self.behaviour: dict[int, list[tuple[int, float]]] = defaultdict(list)
         for e in export.edges:
             if e.src_type != "account" or dropped_relation(e.relation, drop):
@@ -63,11 +74,15 @@ class EvidenceIndex:
             if e.relation in SHARED or e.relation == "claimed":
                 names = export.nodes[e.dst_type].ids
                 groups = (shared_groups(e, config.max_hub) if e.relation in SHARED
-                          else coupon_bursts(e, config.coupon_window_min, config.max_hub))
+                          else coupon_bursts(e, config.coupon_window_min, config.max_hub, config.burst_chance))
                 conf = self._confidence(e.src, e.dst, e.weight) if e.relation == "label_address" else {}
+                listed = listed_addresses(export, config.listed_match) if e.relation == "ships_to" else None
                 for thing, accounts in groups:
+                    info = SHARED.get(e.relation, COUPON)
+                    if listed is not None and listed[thing]:
+                        info = LISTED_ADDRESS
                     for a in accounts.tolist():
-                        self.things[a].append((e.relation, e.dst_type, names[thing], conf.get((a, thing), 1.0)))
+                        self.things[a].append((e.relation, info, names[thing], conf.get((a, thing), 1.0)))
             elif e.relation == "behaves_like" and e.dst_type == "account":
                 ok = e.weight >= config.min_similarity
                 for a, b, w in zip(e.src[ok].tolist(), e.dst[ok].tolist(), e.weight[ok].tolist(), strict=True):
@@ -80,20 +95,21 @@ class EvidenceIndex:
     def items(self, members: np.ndarray) -> list[EvidenceItem]:
         """Evidence tying at least two of `members`, strongest (most members) first."""
         member_set = set(members.tolist())
-        by_thing: dict[tuple[str, str, str], list[tuple[int, float]]] = defaultdict(list)
+        by_thing: dict[tuple[str, RelationInfo, str], list[tuple[int, float]]] = defaultdict(list)
         for a in members.tolist():
-            for rel, typ, thing, conf in self.things.get(a, ()):
-                by_thing[(rel, typ, thing)].append((a, conf))
+            for rel, info, thing, conf in self.things.get(a, ()):
+                by_thing[(rel, info, thing)].append((a, conf))
         out = []
-        for (rel, _typ, thing), hits in by_thing.items():
+        for (rel, info, thing), hits in by_thing.items():
             accounts = sorted({self.ids[a] for a, _ in hits})
             if len(accounts) < 2:
                 continue
-            info = SHARED.get(rel, COUPON)
             conf = float(np.mean([c for _, c in hits]))
             detail = "label read from returned parcels (OCR)" if rel == "label_address" else ""
             if rel == "claimed":
                 detail = "claims of this coupon within minutes of each other"
+            if info is LISTED_ADDRESS:
+                detail = "delivery address on the fraud-address list"
             out.append(EvidenceItem(info.modality, info.kind, thing, tuple(accounts), round(conf, 4), detail))
         seen = set()
         for a in members.tolist():
@@ -106,11 +122,21 @@ class EvidenceIndex:
         return out
 
 
-def structure(members: np.ndarray, eg: EvidenceGraph) -> float:
-    """Share of member pairs linked in the evidence graph (density), in [0, 1]."""
-    k = len(members)
-    inside = np.isin(eg.src, members) & np.isin(eg.dst, members)
-    return float(min(1.0, inside.sum() / (k * (k - 1) / 2))) if k > 1 else 0.0
+def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: tuple[str, ...],
+                   corroborate: int = 2) -> float:
+    """Share of `members` named by a ring-specific evidence item (see SPECIFIC_KINDS), in [0, 1].
+
+    Scaled by min(1, (items - 1) / (`corroborate` - 1)): a crowd tied by one single thing
+    (strangers at a parcel locker that is on the fraud list by mistake) is explained by that
+    thing, as a household is by its router; a gang leaves several (bursts, behaviour pairs,
+    drop addresses, call phones).
+    """
+    specific = [e for e in evidence if e.kind in SPECIFIC_KINDS]
+    if not len(members) or not specific:
+        return 0.0
+    tied = {a for e in specific for a in e.accounts}
+    share = sum(ids[i] in tied for i in members.tolist()) / len(members)
+    return share * min(1.0, (len(specific) - 1) / max(corroborate - 1, 1))
 
 
 def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
@@ -145,31 +171,42 @@ def _loop_evidence(loop: Loop, ids: tuple[str, ...]) -> list[EvidenceItem]:
 
 
 def score_candidates(export: GraphExport, candidates: Sequence[Candidate], scores: np.ndarray | None,
-                     eg: EvidenceGraph, index: EvidenceIndex, config: RingConfig, build_id: str,
-                     detected_at: str) -> list[RingRecord]:
+                     index: EvidenceIndex, config: RingConfig, build_id: str, detected_at: str,
+                     flags: np.ndarray | None = None) -> list[RingRecord]:
     """Trim, score, type and de-duplicate candidates; returns rings above threshold, best first.
 
-    `scores`: float [n_accounts] in [0, 1], or None to score rings on structure alone (then the
-    structure and diversity weights are rescaled to sum to one).
+    `scores`: float [n_accounts] in [0, 1], or None to score rings without an account model
+    (then the specific and anomaly weights are rescaled to sum to one). `flags`: bool
+    [n_accounts] from `gnn.anomaly.account_flags` (None: no account counts as anomalous).
     """
     ids = export.nodes["account"].ids
+    flags = np.zeros(len(ids), dtype=bool) if flags is None else flags
+    legit = export.account_labels == 0
     w_m = config.weight_members if scores is not None else 0.0
-    norm = w_m + config.weight_structure + config.weight_diversity
+    norm = w_m + config.weight_specific + config.weight_anomaly
     rings: list[tuple[float, bool, RingRecord]] = []
     for cand in candidates:
         members = cand.members
         if scores is not None and cand.source == "community":
-            members = members[scores[members] >= config.member_floor]
+            members = members[_keep(members, scores, flags, index, config.member_floor)]
         if not config.min_size <= len(members) <= config.max_size:
             continue
         cand = Candidate(members, cand.source, cand.loop)
         evidence = index.items(members)
         if cand.loop is not None:
             evidence = _loop_evidence(cand.loop, ids) + evidence
-        tight = 1.0 if cand.source == "loop" else structure(members, eg)
-        diversity = min(1.0, len({e.modality for e in evidence}) / config.diversity_full)
+        loop = cand.source == "loop"
+        specific = 1.0 if loop else specific_share(members, evidence, ids, config.corroborate)
+        anomaly = 1.0 if loop else float(flags[members].mean())
         member_score = float(scores[members].mean()) if scores is not None else 0.0
-        score = (w_m * member_score + config.weight_structure * tight + config.weight_diversity * diversity) / norm
+        # The account model may raise a ring, never sink one that ring-specific evidence and
+        # behaviour carry alone: with few labels it scores unlabelled ring kinds near 0 (seen on
+        # the hard world). Behaviour flags alone (no specific tie) are not proof of collusion.
+        evidence_only = ((config.weight_specific * specific + config.weight_anomaly * anomaly) / (norm - w_m)
+                         if specific > 0 else 0.0)
+        score = max((w_m * member_score + config.weight_specific * specific
+                     + config.weight_anomaly * anomaly) / norm, evidence_only)
+        score -= config.legit_penalty * float(legit[members].mean())
         if score < config.threshold:
             continue
         kind = ring_kind(cand, evidence, export)
@@ -179,8 +216,20 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
                              for a, i in zip(member_ids, members.tolist(), strict=True))
         rec = RingRecord(ring_id_for(member_ids, build_id), kind, round(score, 6), ring_members,
                          tuple(evidence[:config.max_evidence]), detected_at)
-        rings.append((score, cand.source == "loop", rec))
+        rings.append((score, loop, rec))
     return _dedupe(rings)
+
+
+def _keep(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, index: EvidenceIndex,
+          floor: float) -> np.ndarray:
+    """bool mask of community members to keep: scored >= floor, acting ring-like, or specifically tied.
+
+    The account model only learns the kinds of ring its labels show; a gang of a kind nobody
+    has labelled yet scores low on it, so the model alone must not trim it away.
+    """
+    tied = {a for e in index.items(members) if e.kind in SPECIFIC_KINDS for a in e.accounts}
+    ids = index.ids
+    return np.array([scores[i] >= floor or flags[i] or ids[i] in tied for i in members.tolist()], dtype=bool)
 
 
 def _dedupe(rings: list[tuple[float, bool, RingRecord]]) -> list[RingRecord]:
