@@ -63,7 +63,8 @@ def main() -> None:
             print(f"load: {n_rows:,} input rows, {sum(labels.values()):,} nodes, {n_rels:,} relationships "
                   f"in {elapsed:.1f}s -> {n_rows / elapsed:,.0f} rows/s, {n_rels / elapsed:,.0f} relationships/s")
             for step, n in report.rows_written.items():
-                print(f"  {step:16s} {n:>9,} rows")
+                sec = report.seconds[step]
+                print(f"  {step:16s} {n:>9,} rows {sec:7.1f}s {n / max(sec, 1e-9):>9,.0f} rows/s")
             t0 = time.perf_counter()
             exp = export_graph(store, DATE, DATE)
             print(f"export: {len(exp.nodes['account']):,} accounts, {sum(len(e.src) for e in exp.edges):,} edges "
