@@ -1,9 +1,9 @@
 """Benchmark: merge throughput of `riskgraph graph load` and export time, into the local Neo4j.
 
-    python -m bench.graph_load --accounts 20000 --orders 80000 [--batch 5000]
+    python -m bench.graph_load --accounts 20000 --orders 80000 [--batch 5000] [--no-reload]
 
 Uses the synthetic work-folder generator of the tests (same Parquet shapes as ingest/) and a
-throw-away Neo4j on a free port with its own store. Prints rows/s and relationships/s per step,
+throw-away Neo4j on a free port with its own store. Prints rows/s and relationships/s, rows/s and seconds per step,
 the export time and the peak RSS of this process (the loader), and the Neo4j store size.
 """
 
@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=5000)
     ap.add_argument("--heap-mb", type=int, default=2048)
     ap.add_argument("--pagecache-mb", type=int, default=1024)
+    ap.add_argument("--no-reload", action="store_true", help="skip the timed re-load of the same day")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-graph-"))
@@ -60,21 +61,31 @@ def main() -> None:
             labels, rels = analyst.counts(store)
             n_rels = sum(rels.values()) - rels_before
             n_rows = sum(report.rows_written.values())
-            print(f"load: {n_rows:,} input rows, {sum(labels.values()):,} nodes, {n_rels:,} relationships "
-                  f"in {elapsed:.1f}s -> {n_rows / elapsed:,.0f} rows/s, {n_rels / elapsed:,.0f} relationships/s")
+            n_nodes = sum(labels.values())
+            print(f"load: {n_rows:,} input rows, {n_nodes:,} nodes, {n_rels:,} relationships "
+                  f"in {elapsed:.1f}s -> {n_rows / elapsed:,.0f} rows/s, {n_nodes / elapsed:,.0f} nodes/s, "
+                  f"{n_rels / elapsed:,.0f} relationships/s")
             for step, n in report.rows_written.items():
-                print(f"  {step:16s} {n:>9,} rows")
+                sec = report.seconds[step]
+                print(f"  {step:16s} {n:>9,} rows {sec:7.1f}s {n / max(sec, 1e-9):>9,.0f} rows/s")
+            rss_load = _peak_rss_mib()
             t0 = time.perf_counter()
             exp = export_graph(store, DATE, DATE)
             print(f"export: {len(exp.nodes['account']):,} accounts, {sum(len(e.src) for e in exp.edges):,} edges "
-                  f"in {time.perf_counter() - t0:.1f}s")
-            t0 = time.perf_counter()
-            load(store, ingest_steps(work), "build-rerun", DATE, None, args.batch)
-            print(f"re-load of the same day (all MERGE matches): {time.perf_counter() - t0:.1f}s")
+                  f"in {time.perf_counter() - t0:.1f}s; peak RSS {rss_load:.0f} MiB after load, "
+                  f"{_peak_rss_mib():.0f} MiB after export")
+            if not args.no_reload:
+                t0 = time.perf_counter()
+                load(store, ingest_steps(work), "build-rerun", DATE, None, args.batch)
+                print(f"re-load of the same day (all MERGE matches): {time.perf_counter() - t0:.1f}s")
     finally:
         local_server.stop(cfg)
-    print(f"loader peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+    print(f"loader peak RSS: {_peak_rss_mib():.0f} MiB; "
           f"store: {local_server.status(cfg).store_bytes / 2**20:.0f} MiB")
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -23,9 +23,17 @@ log = logging.getLogger(__name__)
 
 INTENTS = ("refund", "not_received", "empty_parcel", "damaged", "wrong_item", "coupon", "account_access")
 
+# The behaviour-fingerprint properties present on any account (names come back as data, never
+# spliced into Cypher), then one row per account with just those values: no property map per row.
+_FP_NAMES = """
+MATCH (a:Account) UNWIND keys(a) AS k
+WITH DISTINCT k WHERE k STARTS WITH 'fp_'
+RETURN k ORDER BY k
+"""
+
 _ACCOUNTS = """
 MATCH (a:Account)
-RETURN a.account_id AS id, a.created_at AS created_at, a.label AS label, properties(a) AS props
+RETURN a.account_id AS id, a.created_at AS created_at, a.label AS label, [k IN $fp | a[k]] AS fp
 ORDER BY id
 """
 
@@ -92,15 +100,16 @@ def export_graph(store: GraphStore, start: str, end: str,
     step = progress or (lambda _name: None)
 
     step("accounts")
-    acc = store.read_columns(_ACCOUNTS)
+    fp_names: list[str] = store.read_columns(_FP_NAMES).get("k", [])
+    acc = store.read_columns(_ACCOUNTS, {"fp": fp_names})
     ids: list[str] = acc["id"]
     index = {a: i for i, a in enumerate(ids)}
     end_day = Date.fromisoformat(end)
-    fp_names = sorted({k for p in acc["props"] for k in p if k.startswith("fp_")})
     columns: dict[str, np.ndarray] = {
         "age_days": np.array([_age_days(c, end_day) for c in acc["created_at"]], dtype=np.float32)}
-    for name in fp_names:
-        columns[name] = np.array([_num(p.get(name)) for p in acc["props"]], dtype=np.float32)
+    fp = np.array([[_num(v) for v in row] for row in acc.pop("fp")], dtype=np.float32).reshape(len(ids), len(fp_names))
+    for j, name in enumerate(fp_names):
+        columns[name] = fp[:, j]
     labels = np.array([{"fraud": 1, "legit": 0}.get(str(x).lower(), -1) for x in acc["label"]], dtype=np.int8)
 
     for q in _FEATURE_QUERIES:

@@ -12,13 +12,14 @@ values that depend only on the input, so:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph.schema import schema_statements
-from graph.store import GraphStore
+from graph.store import FreshPath, GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class LoadStep:
     cypher: str
     rows: Rows  # lazily reads the input; called once per (re-)run of the step
     batch_size: int = 5000
+    fresh: FreshPath | None = None  # CREATE path for rows whose key node is new (same result, less work)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class LoadReport:
     steps_run: tuple[str, ...]
     steps_skipped: tuple[str, ...]
     rows_written: Mapping[str, int] = field(default_factory=dict)
+    seconds: Mapping[str, float] = field(default_factory=dict)  # wall time per step run (profiling)
 
 
 def build_id_for(date: str) -> str:
@@ -66,18 +69,21 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
     ran: list[str] = []
     skipped: list[str] = []
     written: dict[str, int] = {}
+    seconds: dict[str, float] = {}
     for step in steps:
         if step.name in done:
             skipped.append(step.name)
             continue
+        t0 = time.perf_counter()
         written[step.name] = _run_step(store, step, build_id, date, progress, batch_size or step.batch_size)
+        seconds[step.name] = time.perf_counter() - t0
         store.write("MATCH (b:Build {build_id: $build_id}) "
                     "SET b.steps_done = CASE WHEN $step IN b.steps_done THEN b.steps_done "
                     "ELSE b.steps_done + $step END", {"build_id": build_id, "step": step.name})
         ran.append(step.name)
         log.debug("step %s: %d rows", step.name, written[step.name])
     store.write("MATCH (b:Build {build_id: $build_id}) SET b.complete = true", {"build_id": build_id})
-    return LoadReport(build_id, tuple(ran), tuple(skipped), written)
+    return LoadReport(build_id, tuple(ran), tuple(skipped), written, seconds)
 
 
 def _run_step(store: GraphStore, step: LoadStep, build_id: str, date: str, progress: Progress | None,
@@ -87,7 +93,8 @@ def _run_step(store: GraphStore, step: LoadStep, build_id: str, date: str, progr
             progress(step.name, total)
 
     return store.write_batches(step.cypher, step.rows(), batch_size,
-                               extra={"build_id": build_id, "source": step.source, "date": date}, on_batch=report)
+                               extra={"build_id": build_id, "source": step.source, "date": date}, on_batch=report,
+                               fresh=step.fresh)
 
 
 def _steps_done(store: GraphStore, build_id: str) -> list[str]:

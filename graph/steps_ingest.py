@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.loader import LoadStep, Rows, parquet_rows
+from graph.store import FreshPath
 
 # Shared Cypher fragment: record the day on a link (idempotent set-union, in load order).
 _SEEN = "{rel}.days = CASE WHEN $date IN coalesce({rel}.days, []) THEN {rel}.days ELSE coalesce({rel}.days, []) + $date END"
@@ -74,6 +75,29 @@ CALL (a, r) {
 }
 """
 
+# First sight of an account (the usual case on a new day): CREATE the node and its links, which
+# cannot exist yet. Writes exactly the properties ACCOUNTS would (a null value writes nothing in both).
+ACCOUNTS_FRESH = """
+UNWIND $rows AS r
+CREATE (a:Account {account_id: r.account_id, created_at: datetime(r.created_at), phone_raw: r.phone_raw})
+WITH a, r
+CALL (a, r) {
+  WITH a, r WHERE r.phone IS NOT NULL
+  MERGE (p:Phone {e164: r.phone})
+  CREATE (a)-[:HAS_PHONE {source: $source, build_id: $build_id, raw: r.phone_raw, confidence: 1.0}]->(p)
+}
+CALL (a, r) {
+  WITH a, r WHERE r.register_device IS NOT NULL
+  MERGE (d:Device {device_id: r.register_device})
+  CREATE (a)-[:USES_DEVICE {source: 'registration', build_id: $build_id, n: 1, confidence: 1.0}]->(d)
+}
+CALL (a, r) {
+  WITH a, r WHERE r.register_ip IS NOT NULL
+  MERGE (i:IP {ip: r.register_ip})
+  CREATE (a)-[:USES_IP {source: 'registration', build_id: $build_id, n: 1, confidence: 1.0}]->(i)
+}
+"""
+
 ORDERS = """
 UNWIND $rows AS r
 MERGE (o:Order {order_id: r.order_id})
@@ -97,6 +121,33 @@ CALL (o, r) {
   SET c.raw = r.ship_phone_raw, c.build_id = $build_id, c.confidence = 1.0
 }
 """
+
+# A new order: the Order node and its four links are CREATEd (none can exist yet); the accounts,
+# address and phone it points at are still MERGEd. Same properties as ORDERS writes.
+ORDERS_FRESH = """
+UNWIND $rows AS r
+CREATE (o:Order {order_id: r.order_id, amount: r.amount, coupon_id: r.coupon_id,
+                 created_at: datetime(r.created_at), date: $date, build_id: $build_id})
+MERGE (b:Account {account_id: r.buyer_id})
+CREATE (b)-[:PLACED {source: $source, build_id: $build_id, confidence: 1.0}]->(o)
+MERGE (s:Account {account_id: r.seller_id})
+CREATE (o)-[:SOLD_BY {source: $source, build_id: $build_id, confidence: 1.0}]->(s)
+WITH o, r
+CALL (o, r) {
+  WITH o, r WHERE r.address_key IS NOT NULL
+  MERGE (ad:Address {key: r.address_key}) ON CREATE SET ad.example = r.ship_address
+  CREATE (o)-[:SHIPS_TO {source: $source, raw: r.ship_address, build_id: $build_id, confidence: 1.0}]->(ad)
+}
+CALL (o, r) {
+  WITH o, r WHERE r.ship_phone IS NOT NULL
+  MERGE (ph:Phone {e164: r.ship_phone})
+  CREATE (o)-[:CONTACT_PHONE {source: $source, raw: r.ship_phone_raw, build_id: $build_id, confidence: 1.0}]->(ph)
+}
+"""
+
+ACCOUNTS_NEW = FreshPath("account_id", "UNWIND $keys AS k MATCH (a:Account {account_id: k}) RETURN k", ACCOUNTS_FRESH)
+ORDERS_NEW = FreshPath("order_id", "UNWIND $keys AS k MATCH (o:Order {order_id: k}) RETURN k", ORDERS_FRESH)
+
 
 def _uses(rel: str, label: str, key: str) -> str:
     """(account)-[rel]->(entity) usage counts for one day, from orders or click sessions.
@@ -169,8 +220,10 @@ def _fingerprint_row(row: dict[str, Any]) -> dict[str, Any]:
 def ingest_steps(work: Path) -> list[LoadStep]:
     """Steps for one day's ingest/ outputs under `work` (any missing file is skipped)."""
     return [
-        LoadStep("accounts", "accounts", ACCOUNTS, parquet_rows(work / "accounts.parquet", transform=_isoformat_row)),
-        LoadStep("orders", "orders", ORDERS, parquet_rows(work / "orders.parquet", transform=_isoformat_row)),
+        LoadStep("accounts", "accounts", ACCOUNTS, parquet_rows(work / "accounts.parquet", transform=_isoformat_row),
+                 fresh=ACCOUNTS_NEW),
+        LoadStep("orders", "orders", ORDERS, parquet_rows(work / "orders.parquet", transform=_isoformat_row),
+                 fresh=ORDERS_NEW),
         LoadStep("orders.devices", "orders", USES_DEVICE, _grouped(work / "orders.parquet", ("buyer_id", "device_id"))),
         LoadStep("orders.ips", "orders", USES_IP, _grouped(work / "orders.parquet", ("buyer_id", "ip"))),
         LoadStep("flows", "orders", FLOWS, parquet_rows(work / "flows.parquet", ("src_account", "dst_account"))),

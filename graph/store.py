@@ -105,16 +105,23 @@ class GraphStore:
 
     def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = 5000,
                       extra: Mapping[str, Any] | None = None,
-                      on_batch: Callable[[int], None] | None = None) -> int:
+                      on_batch: Callable[[int], None] | None = None, fresh: FreshPath | None = None) -> int:
         """Run `cypher` once per batch with `$rows` bound to the batch; returns rows written.
 
         Each batch is its own transaction: an interrupted load leaves whole batches only,
         and idempotent `MERGE` statements make a re-run converge on the same state.
         `on_batch` gets the running total after each batch (for progress bars).
+        With `fresh`, each batch's rows whose key is not in the database yet go to
+        `fresh.cypher` (CREATE instead of MERGE), the others to `cypher`, in one transaction.
         """
         total = 0
         for batch in _chunks(rows, batch_size):
-            self.write(cypher, {**(extra or {}), "rows": batch})
+            params = {**(extra or {}), "rows": batch}
+            if fresh is None:
+                self.write(cypher, params)
+            else:
+                with self._translated(fresh.cypher), self._session() as s:
+                    s.execute_write(_write_split, fresh, cypher, params)
             total += len(batch)
             if on_batch:
                 on_batch(total)
@@ -148,6 +155,41 @@ class GraphStore:
             raise GraphQueryError(f"Neo4j rejected a query ({e.code}): {e.message} [query: {first_line[:80]}]") from e
         except neo4j_errors.DriverError as e:
             raise GraphError(f"Neo4j driver error talking to {self.uri}: {e}") from e
+
+
+@dataclass(frozen=True)
+class FreshPath:
+    """A cheaper statement for rows whose key node does not exist yet.
+
+    `exists` binds `$keys` and returns column `k` for the keys already in the database;
+    `cypher` must write exactly what the MERGE statement would for such a row (it may CREATE
+    the key node and the relationships hanging off it, since none can exist yet)."""
+
+    key: str  # row field holding the node key
+    exists: str
+    cypher: str
+
+
+def _write_split(tx: neo4j.ManagedTransaction, fresh: FreshPath, cypher: str, params: dict[str, Any]) -> None:
+    """One batch in one transaction: the first row of each new key → `fresh.cypher` (so a key
+    repeated in the batch is created once, then merged in order), every other row → `cypher`.
+    The existence check and both writes share the transaction, so a batch is all-or-nothing
+    and a re-run after a crash sees the same split as any clean run from the same state."""
+    rows: list[Mapping[str, Any]] = params["rows"]
+    existing = {rec["k"] for rec in tx.run(cast(LiteralString, fresh.exists), {"keys": [r[fresh.key] for r in rows]})}
+    new: list[Mapping[str, Any]] = []
+    old: list[Mapping[str, Any]] = []
+    for r in rows:
+        k = r[fresh.key]
+        if k in existing:
+            old.append(r)
+        else:
+            existing.add(k)
+            new.append(r)
+    if new:
+        tx.run(cast(LiteralString, fresh.cypher), {**params, "rows": new}).consume()
+    if old:
+        tx.run(cast(LiteralString, cypher), {**params, "rows": old}).consume()
 
 
 def _collect(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> list[Row]:
