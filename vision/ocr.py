@@ -1,9 +1,11 @@
-"""The Tesseract adapter (pytesseract): a binarized label image → text lines with confidences.
+"""The Tesseract adapter (tesserocr): a binarized label image → text lines with confidences.
 
-Only module importing pytesseract. Tesseract runs as a subprocess per call; its own OpenMP
-threading is several times slower than one thread per process when run in parallel, so the
-adapter pins OMP_THREAD_LIMIT=1 for the subprocesses it starts and the batch job parallelizes
-with a process pool instead.
+Only module importing tesserocr. Each `TesseractOcr` holds persistent Tesseract APIs (one per
+language set) for the life of its process: the command-line route (pytesseract) starts a
+`tesseract` process and reloads chi_sim+eng (~0.3–0.5 s) for every call, more than the whole
+per-label budget. Tesseract's own OpenMP threading is several times slower than one thread per
+process when run in parallel, so OMP_THREAD_LIMIT=1 is set before the library loads and the
+batch job parallelizes with a process pool instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,16 +24,23 @@ from vision.records import OcrLine
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef0-9])"
                       r"|(?<=[\u3000-\u9fff\uff00-\uffef0-9])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+# Where distributions put the language data; the wheel's bundled library has no default of its own.
+TESSDATA_DIRS = (Path("/usr/share/tesseract-ocr/5/tessdata"), Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+                 Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata"),
+                 Path("/opt/homebrew/share/tessdata"))
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
 
 
 @dataclass(frozen=True)
 class OcrConfig:
     lang: str = "chi_sim+eng"
     psm: int = 4  # one column of text of varying sizes (title, barcode digits, blocks)
-    threads: int = 1  # OMP_THREAD_LIMIT for each Tesseract process
+    threads: int = 1  # OMP_THREAD_LIMIT for Tesseract in this process
     retry_below: float = 80.0  # on a Chinese label, re-read short lines under this confidence with chi_sim alone
     retry_max_chars: int = 3  # "short": the wrapped tail of an address (室, 号3栋) is what chi_sim+eng misreads
     retry_lang: str = "chi_sim"
+    tessdata: Path | None = None  # folder holding <lang>.traineddata; None: the first of TESSDATA_DIRS that has them
 
 
 def join_cjk(text: str) -> str:
@@ -37,20 +48,43 @@ def join_cjk(text: str) -> str:
     return _CJK_GAP.sub("", text).strip()
 
 
+def find_tessdata(langs: list[str], explicit: Path | None) -> Path:
+    """The tessdata folder holding every language's traineddata; VisionError naming what to install if none."""
+    for folder in ((explicit,) if explicit else TESSDATA_DIRS):
+        if all((folder / f"{lang}.traineddata").is_file() for lang in langs):
+            return folder
+    where = explicit or ", ".join(str(d) for d in TESSDATA_DIRS)
+    raise VisionError(f"no Tesseract language data {langs} in {where}; install tesseract-ocr-chi-sim "
+                      "(and tesseract-ocr-eng) or set the OCR tessdata folder")
+
+
 class TesseractOcr:
     def __init__(self, cfg: OcrConfig) -> None:
-        import pytesseract
-
-        self.cfg = cfg
-        self._tess = pytesseract
-        os.environ["OMP_THREAD_LIMIT"] = str(cfg.threads)  # inherited by every tesseract subprocess
+        os.environ["OMP_THREAD_LIMIT"] = str(cfg.threads)  # read when the library starts its thread pool
         try:
-            langs = set(pytesseract.get_languages())
-        except (pytesseract.TesseractNotFoundError, OSError) as e:
-            raise VisionError("tesseract not found; install tesseract-ocr and tesseract-ocr-chi-sim") from e
-        missing = set(cfg.lang.split("+")) - langs
-        if missing:
-            raise VisionError(f"tesseract lacks language data {sorted(missing)}; install tesseract-ocr-chi-sim")
+            import tesserocr
+        except ImportError as e:
+            raise VisionError("tesserocr is not installed; install the project's locked requirements") from e
+        self.cfg = cfg
+        self._t = tesserocr
+        langs = sorted(set(cfg.lang.split("+")) | set(cfg.retry_lang.split("+")))
+        self._path = str(find_tessdata(langs, cfg.tessdata)) + os.sep
+        self._apis: dict[tuple[str, int], Any] = {}
+        self._api(cfg.lang, cfg.psm)  # fail now, not on the first photo
+
+    def _api(self, lang: str, psm: int) -> Any:
+        key = (lang, psm)
+        if key not in self._apis:
+            try:
+                self._apis[key] = self._t.PyTessBaseAPI(path=self._path, lang=lang, psm=psm)
+            except RuntimeError as e:
+                raise VisionError(f"Tesseract could not load {lang} from {self._path}: {e}") from e
+        return self._apis[key]
+
+    def close(self) -> None:
+        for api in self._apis.values():
+            api.End()
+        self._apis.clear()
 
     def read_lines(self, image: np.ndarray) -> tuple[OcrLine, ...]:
         """Lines top to bottom of a grayscale/binary uint8 image; empty lines are dropped.
@@ -73,22 +107,35 @@ class TesseractOcr:
             out.append(OcrLine(text, conf))
         return tuple(out)
 
-    def _lines(self, image: np.ndarray, lang: str, psm: int) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-        """(text, mean confidence, bounding box x0, y0, x1, y1) per Tesseract line."""
-        data = self._tess.image_to_data(image, lang=lang, config=f"--psm {psm}", output_type=self._tess.Output.DICT)
-        groups: dict[tuple[int, int, int], list[int]] = {}
-        for i, word in enumerate(data["text"]):
-            if float(data["conf"][i]) < 0 or not word.strip():
-                continue
-            groups.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
-        lines = []
-        for idx in groups.values():
-            text = join_cjk(" ".join(data["text"][i].strip() for i in idx))
-            if not text:
-                continue
-            conf = round(sum(float(data["conf"][i]) for i in idx) / len(idx), 2)
-            box = (min(data["left"][i] for i in idx), min(data["top"][i] for i in idx),
-                   max(data["left"][i] + data["width"][i] for i in idx),
-                   max(data["top"][i] + data["height"][i] for i in idx))
-            lines.append((text, conf, box))
+    def _lines(self, image: np.ndarray, lang: str, psm: int) -> list[tuple[str, float, Box]]:
+        """(text, mean word confidence, bounding box) per Tesseract text line, in reading order."""
+        from PIL import Image
+
+        t = self._t
+        api = self._api(lang, psm)
+        api.SetImage(Image.fromarray(np.ascontiguousarray(image)))
+        api.Recognize()
+        it = api.GetIterator()
+        lines: list[tuple[str, float, Box]] = []
+        words: list[tuple[str, float, Box]] = []
+        if it is None:
+            return lines
+        level = t.RIL.WORD
+        while True:
+            try:
+                word = it.GetUTF8Text(level)
+            except RuntimeError:  # tesserocr raises on an empty element instead of returning ""
+                word = ""
+            if word and word.strip():
+                words.append((word.strip(), float(it.Confidence(level)), it.BoundingBox(level)))
+            if words and it.IsAtFinalElement(t.RIL.TEXTLINE, level):
+                text = join_cjk(" ".join(w for w, _, _ in words))
+                if text:
+                    boxes = [b for _, _, b in words]
+                    lines.append((text, round(sum(c for _, c, _ in words) / len(words), 2),
+                                  (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                   max(b[2] for b in boxes), max(b[3] for b in boxes))))
+                words = []
+            if not it.Next(level):
+                break
         return lines
