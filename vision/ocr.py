@@ -34,7 +34,8 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
 
 @dataclass(frozen=True)
 class OcrConfig:
-    lang: str = "chi_sim+eng"
+    lang: str = "chi_sim"  # first reading; chi_sim alone reads 号/栋 between wide digits and bold names better than +eng
+    latin_lang: str = "eng"  # a label with no CJK in the first reading is read again with this (B vs 8, I vs l)
     psm: int = 4  # one column of text of varying sizes (title, barcode digits, blocks)
     threads: int = 1  # OMP_THREAD_LIMIT for Tesseract in this process
     retry_below: float = 80.0  # on a Chinese label, re-read short lines under this confidence with chi_sim alone
@@ -58,6 +59,17 @@ def find_tessdata(langs: list[str], explicit: Path | None) -> Path:
                       "(and tesseract-ocr-eng) or set the OCR tessdata folder")
 
 
+def is_cjk_text(lines: list[tuple[str, float, Box]], min_conf: float = 50.0) -> bool:
+    """True if the confident lines hold at least as many CJK characters as Latin letters.
+
+    "Any CJK at all" is not enough: chi_sim turns barcode debris and an odd Latin glyph on an
+    English label into a stray 区 or 几.
+    """
+    text = "".join(t for t, c, _ in lines if c >= min_conf)
+    cjk = len(_CJK.findall(text))
+    return cjk > 0 and cjk >= len(re.findall(r"[A-Za-z]", text))
+
+
 class TesseractOcr:
     def __init__(self, cfg: OcrConfig) -> None:
         os.environ["OMP_THREAD_LIMIT"] = str(cfg.threads)  # read when the library starts its thread pool
@@ -67,7 +79,7 @@ class TesseractOcr:
             raise VisionError("tesserocr is not installed; install the project's locked requirements") from e
         self.cfg = cfg
         self._t = tesserocr
-        langs = sorted(set(cfg.lang.split("+")) | set(cfg.retry_lang.split("+")))
+        langs = sorted({x for lang in (cfg.lang, cfg.latin_lang, cfg.retry_lang) if lang for x in lang.split("+")})
         self._path = str(find_tessdata(langs, cfg.tessdata)) + os.sep
         self._apis: dict[tuple[str, int], Any] = {}
         self._api(cfg.lang, cfg.psm)  # fail now, not on the first photo
@@ -89,21 +101,27 @@ class TesseractOcr:
     def read_lines(self, image: np.ndarray) -> tuple[OcrLine, ...]:
         """Lines top to bottom of a grayscale/binary uint8 image; empty lines are dropped.
 
-        On a label with Chinese text, a low-confidence line (typically one wrapped character such
-        as 室, which chi_sim+eng reads as Latin) is read again alone with chi_sim; the more
-        confident reading wins.
+        The label is read with `lang` (chi_sim, whose Latin is passable); if that finds no CJK the
+        label is Latin-script and is read again with `latin_lang`, whose letters are better
+        (chi_sim reads "Apt 11B" as "11B" but also "Johnson" as "johnson", eng+chi_sim mixes
+        both models per word and misreads 号 between wide digits as digits). On a Chinese label a
+        short low-confidence line (a wrapped 室 or digit) is read again alone as one line, with
+        `retry_lang` and with `latin_lang`; the most confident reading wins.
         """
         lines = self._lines(image, self.cfg.lang, self.cfg.psm)
-        if not any(_CJK.search(t) for t, _, _ in lines):
+        if not is_cjk_text(lines):
+            if self.cfg.latin_lang and self.cfg.latin_lang != self.cfg.lang:
+                lines = self._lines(image, self.cfg.latin_lang, self.cfg.psm)
             return tuple(OcrLine(t, c) for t, c, _ in lines)
         out = []
         for text, conf, (x0, y0, x1, y1) in lines:
             if conf < self.cfg.retry_below and len(text.replace(" ", "")) <= self.cfg.retry_max_chars:
                 pad = max(4, (y1 - y0) // 3)
                 crop = image[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
-                again = self._lines(crop, self.cfg.retry_lang, 7) if crop.size else []
-                if len(again) == 1 and again[0][1] > conf:
-                    text, conf = again[0][0], again[0][1]
+                for lang in (self.cfg.retry_lang, self.cfg.latin_lang) if crop.size else ():
+                    again = self._lines(crop, lang, 7)  # 7: one text line
+                    if len(again) == 1 and again[0][1] > conf:
+                        text, conf = again[0][0], again[0][1]
             out.append(OcrLine(text, conf))
         return tuple(out)
 
