@@ -109,8 +109,8 @@ def parse_label(lines: tuple[OcrLine, ...]) -> LabelFields | None:
     if rec is None:
         rec = next((i for i, k in enumerate(kinds) if k == "any"), None)
     snd = next((i for i, k in enumerate(kinds) if k in ("from", "any") and (rec is None or i > rec + 1)), None)
-    if rec is None:  # heading unread: the first line ending in a phone number starts the recipient block
-        rec = next((i - 1 for i, t in enumerate(texts) if split_name_phone(clean_ocr_text(t))[1]), None)
+    if rec is None:  # heading unread: the first "name phone" line starts the recipient block
+        rec = next((i - 1 for i, t in enumerate(texts) if all(split_name_phone(clean_ocr_text(t)))), None)
         if rec is None:
             return None
     snd_heading = snd

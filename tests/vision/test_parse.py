@@ -72,3 +72,10 @@ def test_digit_context_confusions_are_fixed_only_between_numbers() -> None:
     assert join_address(["上海市浦东新区滨河大道6 3 8号4株3 0", "2"]) == "上海市浦东新区滨河大道638号4栋302"
     assert join_address(["株洲市天元区工业路3号"]) == "株洲市天元区工业路3号"
     assert join_address(["南京市鼓楼区8号工业园"]) == "南京市鼓楼区8号工业园"
+
+
+def test_unread_heading_does_not_take_the_tracking_number_for_a_phone() -> None:
+    f = parse_label(_lines("EXPRESS PARCEL", "129845751954302237", "Li", "Mary Miller +1 522-555-8590",
+                           "355 Maple Street Apt 26A,", "Springfield, IL 62704", "FROM:", "James Clark +1 343-555-2616"))
+    assert f is not None and f.recipient.name == "Mary Miller"
+    assert f.recipient.address == "355 Maple Street Apt 26A, Springfield, IL 62704"
