@@ -59,15 +59,36 @@ def find_tessdata(langs: list[str], explicit: Path | None) -> Path:
                       "(and tesseract-ocr-eng) or set the OCR tessdata folder")
 
 
-def is_cjk_text(lines: list[tuple[str, float, Box]], min_conf: float = 50.0) -> bool:
-    """True if the confident lines hold at least as many CJK characters as Latin letters.
+def is_cjk_text(lines: list[tuple[str, float, Box]]) -> bool:
+    """True if the lines hold at least as many CJK characters as Latin letters.
 
     "Any CJK at all" is not enough: chi_sim turns barcode debris and an odd Latin glyph on an
-    English label into a stray 区 or 几.
+    English label into a stray 区 or 几. Confidence is not used: a blurred Chinese label is
+    read at low confidence but still mostly as CJK.
     """
-    text = "".join(t for t, c, _ in lines if c >= min_conf)
+    text = "".join(t for t, _, _ in lines)
     cjk = len(_CJK.findall(text))
     return cjk > 0 and cjk >= len(re.findall(r"[A-Za-z]", text))
+
+
+def merge_split_glyphs(lines: list[tuple[str, float, Box]], max_chars: int) -> list[tuple[str, float, Box]]:
+    """Join two short lines stacked on each other into one line of confidence 0 (to be re-read).
+
+    A lone wrapped 室 is sometimes segmented as two "lines", 一 over 至; their boxes overlap
+    horizontally and touch vertically, which two real text lines never do.
+    """
+    out: list[tuple[str, float, Box]] = []
+    for text, conf, box in lines:
+        if out:
+            ptext, _, (px0, py0, px1, py1) = out[-1]
+            short = len(ptext) + len(text) <= max_chars
+            overlap = min(px1, box[2]) - max(px0, box[0]) > 0.5 * min(px1 - px0, box[2] - box[0])
+            touching = box[1] - py1 < 0.5 * max(py1 - py0, box[3] - box[1])
+            if short and overlap and touching:
+                out[-1] = (ptext + text, 0.0, (min(px0, box[0]), py0, max(px1, box[2]), max(py1, box[3])))
+                continue
+        out.append((text, conf, box))
+    return out
 
 
 class TesseractOcr:
@@ -114,7 +135,7 @@ class TesseractOcr:
                 lines = self._lines(image, self.cfg.latin_lang, self.cfg.psm)
             return tuple(OcrLine(t, c) for t, c, _ in lines)
         out = []
-        for text, conf, (x0, y0, x1, y1) in lines:
+        for text, conf, (x0, y0, x1, y1) in merge_split_glyphs(lines, self.cfg.retry_max_chars):
             if conf < self.cfg.retry_below and len(text.replace(" ", "")) <= self.cfg.retry_max_chars:
                 pad = max(4, (y1 - y0) // 3)
                 crop = image[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.normalize import address_key
-from vision.ocr import join_cjk
+from vision.ocr import join_cjk, merge_split_glyphs
 from vision.parse import heading_kind, join_address, parse_label, split_name_phone
 from vision.records import OcrLine
 
@@ -79,3 +79,11 @@ def test_unread_heading_does_not_take_the_tracking_number_for_a_phone() -> None:
                            "355 Maple Street Apt 26A,", "Springfield, IL 62704", "FROM:", "James Clark +1 343-555-2616"))
     assert f is not None and f.recipient.name == "Mary Miller"
     assert f.recipient.address == "355 Maple Street Apt 26A, Springfield, IL 62704"
+
+
+def test_a_glyph_split_into_two_stacked_lines_is_joined_for_a_reread() -> None:
+    lines = [("杭州市西湖区新华路201号18栋2003", 90.0, (10, 100, 700, 140)), ("一", 80.0, (12, 150, 40, 158)),
+             ("至", 95.0, (12, 160, 42, 185)), ("寄件人", 93.0, (10, 200, 90, 225))]
+    merged = merge_split_glyphs(lines, 3)
+    assert [t for t, _, _ in merged] == ["杭州市西湖区新华路201号18栋2003", "一至", "寄件人"]
+    assert merged[1][1] == 0.0 and merged[1][2] == (12, 150, 42, 185)
