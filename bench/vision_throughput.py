@@ -65,15 +65,18 @@ def main() -> None:
         reader.read(photos[0])  # warm-up: model load, first inference
         reader.times.__init__()  # type: ignore[misc]
         per_photo = []
+        cpu0 = time.process_time()  # CPU seconds: what a photo costs with a core to itself, whatever the load
         for rgb in photos[:args.stage_photos]:
             t = time.perf_counter()
             reader.read(rgb)
             per_photo.append(time.perf_counter() - t)
+        cpu = (time.process_time() - cpu0) / max(1, len(per_photo))
         tm = reader.times
         total = tm.detect + tm.preprocess + tm.ocr + tm.parse
         p50, p90, p99 = np.percentile(per_photo, [50, 90, 99])
         print(f"one process, {len(per_photo)} photos: latency p50 {p50 * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms")
+              f"p99 {p99 * 1000:.0f} ms; CPU {cpu * 1000:.0f} ms/photo (≈ {args.workers / cpu:.1f} labels/s on "
+              f"{args.workers} idle cores, steady state)")
         print(f"share: detection {tm.detect / total:.0%}, preprocessing {tm.preprocess / total:.0%}, "
               f"OCR {tm.ocr / total:.0%}, parse+match {tm.parse / total:.0%}")
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -35,6 +35,7 @@ class AddressParts:
     number: str = ""  # zh: door number (88号 -> "88"); en: house number
     unit: str = ""  # building/room (zh "3栋1201", en "4b")
     postcode: str = ""
+    town: str = ""  # zh sub-district (南城街道, 仓前镇); not in the key: orders often omit it
 
     @property
     def key(self) -> str:
@@ -77,7 +78,9 @@ def address_keys(raws: Sequence[str]) -> list[str]:
 # --- Chinese ----------------------------------------------------------------------------------
 
 _ZH_PUNCT = re.compile(r"[\s,，。.、;；:：()（）\[\]【】\"'“”‘’]+")
-_ZH_STREET = re.compile(r"^(.*?(?:大道|路|街|道|巷|弄|胡同|大街))(.*)$")
+# 街 followed by 道 is a sub-district (南城街道), not a street: 南城街道解放街188号 is 解放街 188.
+_ZH_STREET = re.compile(r"^(.*?(?:大道|路|街(?!道)|道|巷|弄|胡同|大街))(.*)$")
+_ZH_TOWN = re.compile(r"^(.+?(?:街道|镇|乡))(.+)$")  # township-level sub-district before the road
 _ZH_NUMBER = re.compile(r"^(\d+)号(.*)$")
 _ZH_UNIT_SUBS = ((re.compile(r"(\d+)(?:号楼|幢|座|栋)"), r"\1栋"), (re.compile(r"(\d+)单元"), r"\1单元"),
                  (re.compile(r"室$"), ""), (re.compile(r"^(\d+)[-_](\d+)$"), r"\1栋\2"))
@@ -108,6 +111,9 @@ def _split_admin(texts: list[str]) -> list[tuple[str, str, str, str]]:
 
 def _parse_zh(text: str, admin: tuple[str, str, str, str]) -> AddressParts:
     prov, city, dist, rest = admin
+    town = ""
+    if (m := _ZH_TOWN.match(rest)) and (road := _ZH_STREET.match(m.group(2))) and len(road.group(1)) >= 2:
+        town, rest = m.group(1), m.group(2)  # only if a named road follows (新镇路 is a road, not 新镇 + 路)
     street, number, unit = "", "", rest
     if m := _ZH_STREET.match(rest):
         street, unit = m.group(1), m.group(2)
@@ -115,7 +121,7 @@ def _parse_zh(text: str, admin: tuple[str, str, str, str]) -> AddressParts:
         number, unit = m.group(1), m.group(2)
     for pattern, repl in _ZH_UNIT_SUBS:
         unit = pattern.sub(repl, unit)
-    return AddressParts("zh", prov, city, dist, street, number, unit)
+    return AddressParts("zh", prov, city, dist, street, number, unit, town=town)
 
 
 # --- English ----------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ class ReaderSpec:
 
     weights: Path
     imgsz: int = 256
-    lang: str = "chi_sim+eng"
+    lang: str = "chi_sim"  # first OCR language; Latin-only labels are re-read with eng
     fraud_csv: Path | None = None
     fraud_threshold: float = 92.0
     max_pixels: int = DEFAULT_MAX_PIXELS

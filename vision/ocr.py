@@ -1,9 +1,11 @@
-"""The Tesseract adapter (pytesseract): a binarized label image → text lines with confidences.
+"""The Tesseract adapter (tesserocr): a binarized label image → text lines with confidences.
 
-Only module importing pytesseract. Tesseract runs as a subprocess per call; its own OpenMP
-threading is several times slower than one thread per process when run in parallel, so the
-adapter pins OMP_THREAD_LIMIT=1 for the subprocesses it starts and the batch job parallelizes
-with a process pool instead.
+Only module importing tesserocr. Each `TesseractOcr` holds persistent Tesseract APIs (one per
+language set) for the life of its process: the command-line route (pytesseract) starts a
+`tesseract` process and reloads chi_sim+eng (~0.3–0.5 s) for every call, more than the whole
+per-label budget. Tesseract's own OpenMP threading is several times slower than one thread per
+process when run in parallel, so OMP_THREAD_LIMIT=1 is set before the library loads and the
+batch job parallelizes with a process pool instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,16 +24,24 @@ from vision.records import OcrLine
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef0-9])"
                       r"|(?<=[\u3000-\u9fff\uff00-\uffef0-9])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+# Where distributions put the language data; the wheel's bundled library has no default of its own.
+TESSDATA_DIRS = (Path("/usr/share/tesseract-ocr/5/tessdata"), Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+                 Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata"),
+                 Path("/opt/homebrew/share/tessdata"))
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
 
 
 @dataclass(frozen=True)
 class OcrConfig:
-    lang: str = "chi_sim+eng"
+    lang: str = "chi_sim"  # first reading; chi_sim alone reads 号/栋 between wide digits and bold names better than +eng
+    latin_lang: str = "eng"  # a label with no CJK in the first reading is read again with this (B vs 8, I vs l)
     psm: int = 4  # one column of text of varying sizes (title, barcode digits, blocks)
-    threads: int = 1  # OMP_THREAD_LIMIT for each Tesseract process
+    threads: int = 1  # OMP_THREAD_LIMIT for Tesseract in this process
     retry_below: float = 80.0  # on a Chinese label, re-read short lines under this confidence with chi_sim alone
     retry_max_chars: int = 3  # "short": the wrapped tail of an address (室, 号3栋) is what chi_sim+eng misreads
     retry_lang: str = "chi_sim"
+    tessdata: Path | None = None  # folder holding <lang>.traineddata; None: the first of TESSDATA_DIRS that has them
 
 
 def join_cjk(text: str) -> str:
@@ -37,58 +49,132 @@ def join_cjk(text: str) -> str:
     return _CJK_GAP.sub("", text).strip()
 
 
+def find_tessdata(langs: list[str], explicit: Path | None) -> Path:
+    """The tessdata folder holding every language's traineddata; VisionError naming what to install if none."""
+    for folder in ((explicit,) if explicit else TESSDATA_DIRS):
+        if all((folder / f"{lang}.traineddata").is_file() for lang in langs):
+            return folder
+    where = explicit or ", ".join(str(d) for d in TESSDATA_DIRS)
+    raise VisionError(f"no Tesseract language data {langs} in {where}; install tesseract-ocr-chi-sim "
+                      "(and tesseract-ocr-eng) or set the OCR tessdata folder")
+
+
+def is_cjk_text(lines: list[tuple[str, float, Box]]) -> bool:
+    """True if the lines hold at least as many CJK characters as Latin letters.
+
+    "Any CJK at all" is not enough: chi_sim turns barcode debris and an odd Latin glyph on an
+    English label into a stray 区 or 几. Confidence is not used: a blurred Chinese label is
+    read at low confidence but still mostly as CJK.
+    """
+    text = "".join(t for t, _, _ in lines)
+    cjk = len(_CJK.findall(text))
+    return cjk > 0 and cjk >= len(re.findall(r"[A-Za-z]", text))
+
+
+def merge_split_glyphs(lines: list[tuple[str, float, Box]], max_chars: int) -> list[tuple[str, float, Box]]:
+    """Join two short lines stacked on each other into one line of confidence 0 (to be re-read).
+
+    A lone wrapped 室 is sometimes segmented as two "lines", 一 over 至; their boxes overlap
+    horizontally and touch vertically, which two real text lines never do.
+    """
+    out: list[tuple[str, float, Box]] = []
+    for text, conf, box in lines:
+        if out:
+            ptext, _, (px0, py0, px1, py1) = out[-1]
+            short = len(ptext) + len(text) <= max_chars
+            overlap = min(px1, box[2]) - max(px0, box[0]) > 0.5 * min(px1 - px0, box[2] - box[0])
+            touching = box[1] - py1 < 0.5 * max(py1 - py0, box[3] - box[1])
+            if short and overlap and touching:
+                out[-1] = (ptext + text, 0.0, (min(px0, box[0]), py0, max(px1, box[2]), max(py1, box[3])))
+                continue
+        out.append((text, conf, box))
+    return out
+
+
 class TesseractOcr:
     def __init__(self, cfg: OcrConfig) -> None:
-        import pytesseract
-
-        self.cfg = cfg
-        self._tess = pytesseract
-        os.environ["OMP_THREAD_LIMIT"] = str(cfg.threads)  # inherited by every tesseract subprocess
+        os.environ["OMP_THREAD_LIMIT"] = str(cfg.threads)  # read when the library starts its thread pool
         try:
-            langs = set(pytesseract.get_languages())
-        except (pytesseract.TesseractNotFoundError, OSError) as e:
-            raise VisionError("tesseract not found; install tesseract-ocr and tesseract-ocr-chi-sim") from e
-        missing = set(cfg.lang.split("+")) - langs
-        if missing:
-            raise VisionError(f"tesseract lacks language data {sorted(missing)}; install tesseract-ocr-chi-sim")
+            import tesserocr
+        except ImportError as e:
+            raise VisionError("tesserocr is not installed; install the project's locked requirements") from e
+        self.cfg = cfg
+        self._t = tesserocr
+        langs = sorted({x for lang in (cfg.lang, cfg.latin_lang, cfg.retry_lang) if lang for x in lang.split("+")})
+        self._path = str(find_tessdata(langs, cfg.tessdata)) + os.sep
+        self._apis: dict[tuple[str, int], Any] = {}
+        self._api(cfg.lang, cfg.psm)  # fail now, not on the first photo
+
+    def _api(self, lang: str, psm: int) -> Any:
+        key = (lang, psm)
+        if key not in self._apis:
+            try:
+                self._apis[key] = self._t.PyTessBaseAPI(path=self._path, lang=lang, psm=psm)
+            except RuntimeError as e:
+                raise VisionError(f"Tesseract could not load {lang} from {self._path}: {e}") from e
+        return self._apis[key]
+
+    def close(self) -> None:
+        for api in self._apis.values():
+            api.End()
+        self._apis.clear()
 
     def read_lines(self, image: np.ndarray) -> tuple[OcrLine, ...]:
         """Lines top to bottom of a grayscale/binary uint8 image; empty lines are dropped.
 
-        On a label with Chinese text, a low-confidence line (typically one wrapped character such
-        as 室, which chi_sim+eng reads as Latin) is read again alone with chi_sim; the more
-        confident reading wins.
+        The label is read with `lang` (chi_sim, whose Latin is passable); if that finds no CJK the
+        label is Latin-script and is read again with `latin_lang`, whose letters are better
+        (chi_sim reads "Apt 11B" as "11B" but also "Johnson" as "johnson", eng+chi_sim mixes
+        both models per word and misreads 号 between wide digits as digits). On a Chinese label a
+        short low-confidence line (a wrapped 室 or digit) is read again alone as one line, with
+        `retry_lang` and with `latin_lang`; the most confident reading wins.
         """
         lines = self._lines(image, self.cfg.lang, self.cfg.psm)
-        if not any(_CJK.search(t) for t, _, _ in lines):
+        if not is_cjk_text(lines):
+            if self.cfg.latin_lang and self.cfg.latin_lang != self.cfg.lang:
+                lines = self._lines(image, self.cfg.latin_lang, self.cfg.psm)
             return tuple(OcrLine(t, c) for t, c, _ in lines)
         out = []
-        for text, conf, (x0, y0, x1, y1) in lines:
+        for text, conf, (x0, y0, x1, y1) in merge_split_glyphs(lines, self.cfg.retry_max_chars):
             if conf < self.cfg.retry_below and len(text.replace(" ", "")) <= self.cfg.retry_max_chars:
                 pad = max(4, (y1 - y0) // 3)
                 crop = image[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
-                again = self._lines(crop, self.cfg.retry_lang, 7) if crop.size else []
-                if len(again) == 1 and again[0][1] > conf:
-                    text, conf = again[0][0], again[0][1]
+                for lang in (self.cfg.retry_lang, self.cfg.latin_lang) if crop.size else ():
+                    again = self._lines(crop, lang, 7)  # 7: one text line
+                    if len(again) == 1 and again[0][1] > conf:
+                        text, conf = again[0][0], again[0][1]
             out.append(OcrLine(text, conf))
         return tuple(out)
 
-    def _lines(self, image: np.ndarray, lang: str, psm: int) -> list[tuple[str, float, tuple[int, int, int, int]]]:
-        """(text, mean confidence, bounding box x0, y0, x1, y1) per Tesseract line."""
-        data = self._tess.image_to_data(image, lang=lang, config=f"--psm {psm}", output_type=self._tess.Output.DICT)
-        groups: dict[tuple[int, int, int], list[int]] = {}
-        for i, word in enumerate(data["text"]):
-            if float(data["conf"][i]) < 0 or not word.strip():
-                continue
-            groups.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
-        lines = []
-        for idx in groups.values():
-            text = join_cjk(" ".join(data["text"][i].strip() for i in idx))
-            if not text:
-                continue
-            conf = round(sum(float(data["conf"][i]) for i in idx) / len(idx), 2)
-            box = (min(data["left"][i] for i in idx), min(data["top"][i] for i in idx),
-                   max(data["left"][i] + data["width"][i] for i in idx),
-                   max(data["top"][i] + data["height"][i] for i in idx))
-            lines.append((text, conf, box))
+    def _lines(self, image: np.ndarray, lang: str, psm: int) -> list[tuple[str, float, Box]]:
+        """(text, mean word confidence, bounding box) per Tesseract text line, in reading order."""
+        from PIL import Image
+
+        t = self._t
+        api = self._api(lang, psm)
+        api.SetImage(Image.fromarray(np.ascontiguousarray(image)))
+        api.Recognize()
+        it = api.GetIterator()
+        lines: list[tuple[str, float, Box]] = []
+        words: list[tuple[str, float, Box]] = []
+        if it is None:
+            return lines
+        level = t.RIL.WORD
+        while True:
+            try:
+                word = it.GetUTF8Text(level)
+            except RuntimeError:  # tesserocr raises on an empty element instead of returning ""
+                word = ""
+            if word and word.strip():
+                words.append((word.strip(), float(it.Confidence(level)), it.BoundingBox(level)))
+            if words and it.IsAtFinalElement(t.RIL.TEXTLINE, level):
+                text = join_cjk(" ".join(w for w, _, _ in words))
+                if text:
+                    boxes = [b for _, _, b in words]
+                    lines.append((text, round(sum(c for _, c, _ in words) / len(words), 2),
+                                  (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                   max(b[2] for b in boxes), max(b[3] for b in boxes))))
+                words = []
+            if not it.Next(level):
+                break
         return lines

@@ -21,10 +21,37 @@ _SENDER = re.compile(r"^(寄件人|寄件|FROM)$")
 _PHONE_TAIL = re.compile(r"(?:^|(?<=[\s\u4e00-\u9fff]))(\+?[\d(][\d\s\-()]{6,}\d)\s*$")  # not a tracking no.
 _TRACKING = re.compile(r"^(?=(?:\D*\d){6})[A-Z0-9]{10,24}$")  # letters and at least 6 digits
 _NOISE = re.compile(r"[|¦‘’`~_]+|\s+[.,]$")
+# Confusions of chi_sim with the glyphs of a door/room number, fixed only where a digit or a
+# number word is on both sides (so 株洲, 工业路 are untouched): 栋 → 株, full-width １ → 工.
+_ZH_DIGIT_CONFUSIONS = (
+    (re.compile(r"(?<=\d)株(?=\d)"), "栋"),
+    (re.compile(r"(?<=[\d号栋幢])工(?=[\d号栋幢室]|$)"), "1"),
+    (re.compile(r"(?<=\d)工(?=[\d号栋幢室]|$)"), "1"),
+)
+_HEADING_WORDS = {"to": ("收件人", "TO"), "from": ("寄件人", "FROM")}
 
 
 def _heading(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", text).upper()
+
+
+def heading_kind(text: str) -> str | None:
+    """"to" / "from" for a recipient / sender heading, "any" for a heading of unclear side, else None.
+
+    OCR slips in the bold heading are common (寄件人 → 客件人 / 容件人, 收件人 → 收件人四); a short
+    line without digits that is closer to one heading word than the other takes that side.
+    """
+    h = _heading(clean_ocr_text(text))
+    if _RECIPIENT.match(h):
+        return "to"
+    if _SENDER.match(h):
+        return "from"
+    if not 2 <= len(h) <= 5 or re.search(r"\d", h):
+        return None
+    to, frm = (max(fuzz.ratio(h, w) for w in words) for words in _HEADING_WORDS.values())
+    if max(to, frm) >= 66 and to != frm:
+        return "to" if to > frm else "from"
+    return "any" if h.endswith("件人") else None
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -55,7 +82,12 @@ def join_address(lines: list[str]) -> str:
         cjk_seam = out and (_CJK.search(out[-1]) or _CJK.search(line[0]) or _CJK.search(out))
         out = out + line if cjk_seam else (out + " " + line).strip()
     # A Chinese address has no spaces; Tesseract splits wide (full-width) digits with them: "2 0 1号".
-    return re.sub(r"\s+", "", out) if _CJK.search(out) else out
+    if not _CJK.search(out):
+        return out
+    out = re.sub(r"\s+", "", out)
+    for pattern, repl in _ZH_DIGIT_CONFUSIONS:
+        out = pattern.sub(repl, out)
+    return out
 
 
 def _party(lines: list[str]) -> LabelParty | None:
@@ -72,11 +104,13 @@ def _party(lines: list[str]) -> LabelParty | None:
 def parse_label(lines: tuple[OcrLine, ...]) -> LabelFields | None:
     """The label's fields, or None if no recipient block can be found."""
     texts = [ln.text for ln in lines]
-    heads = [_heading(t) for t in texts]
-    rec = next((i for i, h in enumerate(heads) if _RECIPIENT.match(h)), None)
-    snd = next((i for i, h in enumerate(heads) if _SENDER.match(h) and (rec is None or i > rec)), None)
-    if rec is None:  # heading unread: the first line ending in a phone number starts the recipient block
-        rec = next((i - 1 for i, t in enumerate(texts) if split_name_phone(clean_ocr_text(t))[1]), None)
+    kinds = [heading_kind(t) for t in texts]
+    rec = next((i for i, k in enumerate(kinds) if k == "to"), None)
+    if rec is None:
+        rec = next((i for i, k in enumerate(kinds) if k == "any"), None)
+    snd = next((i for i, k in enumerate(kinds) if k in ("from", "any") and (rec is None or i > rec + 1)), None)
+    if rec is None:  # heading unread: the first "name phone" line starts the recipient block
+        rec = next((i - 1 for i, t in enumerate(texts) if all(split_name_phone(clean_ocr_text(t)))), None)
         if rec is None:
             return None
     snd_heading = snd

@@ -46,6 +46,23 @@ def test_parts_are_split() -> None:
     assert (en.street, en.number, en.unit, en.city, en.postcode) == ("12 oak st", "12", "4b", "springfield", "62704")
 
 
+@pytest.mark.parametrize("raw,town,street,number,unit", [
+    ("广东省东莞市南城街道解放街188号", "南城街道", "解放街", "188", ""),
+    ("深圳市南山区粤海街道科技园路88号3栋1201室", "粤海街道", "科技园路", "88", "3栋1201"),
+    ("杭州市余杭区仓前镇文一西路1号", "仓前镇", "文一西路", "1", ""),
+    ("东莞市南城街道188号", "", "南城街道", "188", ""),  # no road after it: the sub-district is the street
+    ("南京市鼓楼区新镇路5号", "", "新镇路", "5", ""),  # 镇 inside a road name is not a township
+    ("武汉市洪山区和平街811号3栋2601", "", "和平街", "811", "3栋2601"),
+])
+def test_sub_district_is_not_the_street(raw: str, town: str, street: str, number: str, unit: str) -> None:
+    p = parse_address(raw)
+    assert (p.town, p.street, p.number, p.unit) == (town, street, number, unit)
+
+
+def test_omitted_sub_district_keeps_the_key() -> None:
+    assert address_key("深圳市南山区粤海街道科技园路88号3栋1201") == address_key("深圳市南山区科技园路88号3栋1201")
+
+
 def test_municipality_city_is_the_province() -> None:
     assert parse_address("上海浦东新区张江路1号").city == "上海市"
 

@@ -63,3 +63,12 @@ def test_deskew_makes_ocr_succeed_where_raw_ocr_fails(ocr: object, language: str
     raw, fixed = cer(False), cer(True)
     assert raw > 0.3, f"raw OCR unexpectedly read the rotated label (CER {raw:.3f})"
     assert fixed <= 0.05, f"deskewed OCR CER {fixed:.3f}"
+
+
+def test_line_skew_ignores_specks_around_the_text() -> None:
+    gray, _ = _flat_label("en", 5)
+    rotated = rotate(gray, 18.0)
+    rng = np.random.default_rng(0)
+    for y, x in zip(rng.integers(0, rotated.shape[0], 40), rng.integers(0, rotated.shape[1], 40), strict=True):
+        rotated[max(0, y - 2):y + 2, max(0, x - 2):x + 2] = 0  # dirt on the photo, far from the text
+    assert ink_skew(rotated) == pytest.approx(18.0, abs=1.5)
