@@ -58,25 +58,30 @@ def write_day(work: Path, date: str, suffix: str = "") -> None:
                                     "shared_devices": 1, "shared_ips": 1, "weight": 0.8}])
 
 
-def write_synthetic_day(work: Path, n_accounts: int, n_orders: int, seed: int = 7, date: str = "2026-11-27") -> None:
-    """A bigger random day in the same format (for interruption tests and the load benchmark)."""
+def write_synthetic_day(work: Path, n_accounts: int, n_orders: int, seed: int = 7, date: str = "2026-11-27",
+                        first: int = 0) -> None:
+    """A bigger random day in the same format (for interruption tests and the load benchmark).
+
+    `first` offsets every account, order, device, IP and phone key, so two days with
+    non-overlapping `first` ranges share no key (the benchmark's JIT warm-up day).
+    """
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    accounts = [f"U{i:08d}" for i in range(n_accounts)]
+    accounts = [f"U{first + i:08d}" for i in range(n_accounts)]
     ts = _ts(f"{date}T10:00:00+08:00")
     _write(work, "accounts", [
         {"account_id": a, "created_at": ts, "phone": f"+86138{i:08d}", "phone_raw": f"138{i:08d}",
-         "register_ip": f"10.{i % 250}.{(i // 250) % 250}.1", "register_device": f"dev-{i // 3}"}
-        for i, a in enumerate(accounts)])
-    buyers = rng.integers(0, n_accounts, n_orders)
-    sellers = rng.integers(0, n_accounts, n_orders)
+         "register_ip": f"10.{i % 250}.{(i // 250) % 250}.{1 + i // 62500 % 250}", "register_device": f"dev-{i // 3}"}
+        for i, a in enumerate(accounts, start=first)])
+    buyers = rng.integers(0, n_accounts, n_orders) + first
+    sellers = rng.integers(0, n_accounts, n_orders) + first
     streets = rng.integers(1, 2000, n_orders)
-    orders = [{"order_id": f"{3000000000 + i}", "buyer_id": accounts[b], "seller_id": accounts[s],
+    orders = [{"order_id": f"{3000000000 + 8 * first + i}", "buyer_id": accounts[b - first], "seller_id": accounts[s - first],
                "amount": float(rng.integers(1, 500)), "coupon_id": None if i % 4 else f"CP{i % 7}",
                "ship_address": f"{st} Oak St, Springfield, 62704", "address_key": f"en|{st} oak st||springfield|62704",
                "ship_phone": f"+86138{b:08d}", "ship_phone_raw": f"138{b:08d}", "device_id": f"dev-{b // 3}",
-               "ip": f"10.{b % 250}.{(b // 250) % 250}.1", "created_at": ts}
+               "ip": f"10.{b % 250}.{(b // 250) % 250}.{1 + b // 62500 % 250}", "created_at": ts}
               for i, (b, s, st) in enumerate(zip(buyers.tolist(), sellers.tolist(), streets.tolist(), strict=True))]
     _write(work, "orders", orders)
     flows = sorted({(o["buyer_id"], o["seller_id"]) for o in orders})
