@@ -23,7 +23,7 @@ import time
 
 
 def _one(n: int, epochs: int, threads: int, device: str, rings: bool, batch_size: int = 0,
-         fanouts: tuple[int, ...] = (10, 10)) -> dict[str, float]:
+         fanouts: tuple[int, ...] = (10, 10), inference_runs: int = 3) -> dict[str, float]:
     import numpy as np
     import torch
 
@@ -74,7 +74,7 @@ def _one(n: int, epochs: int, threads: int, device: str, rings: bool, batch_size
     out["epoch_s_max"] = max(times[1:])
     model.eval()
     inf = []
-    for _ in range(3):
+    for _ in range(inference_runs):
         t = time.perf_counter()
         with torch.no_grad():
             p = torch.sigmoid(account_logits(model, data)).cpu().numpy()
@@ -104,11 +104,12 @@ def main() -> None:
     ap.add_argument("--rings", action="store_true")
     ap.add_argument("--batch-size", type=int, default=0, help="sampled mini-batch training (0: full-batch)")
     ap.add_argument("--fanouts", type=int, nargs="+", default=[10, 10])
+    ap.add_argument("--inference-runs", type=int, default=3, help="full inference passes timed (median)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(_one(args.child, args.epochs, args.threads, args.device, args.rings, args.batch_size,
-                              tuple(args.fanouts))))
+                              tuple(args.fanouts), args.inference_runs)))
         return
     mode = (f"sampled training (batch {args.batch_size} seeds, fanouts {args.fanouts})" if args.batch_size
             else "full-batch training")
@@ -116,7 +117,8 @@ def main() -> None:
     for n in args.accounts:
         cmd = [sys.executable, "-m", "bench.gnn_scale", "--child", str(n), "--epochs", str(args.epochs),
                "--threads", str(args.threads), "--device", args.device, "--batch-size", str(args.batch_size),
-               "--fanouts", *map(str, args.fanouts)] + (["--rings"] if args.rings else [])
+               "--fanouts", *map(str, args.fanouts), "--inference-runs", str(args.inference_runs)]
+        cmd += ["--rings"] if args.rings else []
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"{n:>9} accounts: FAILED (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
