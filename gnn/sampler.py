@@ -112,10 +112,10 @@ def sample_subgraph(data: HeteroData, csr: dict[EdgeType, Csr], seeds: np.ndarra
         local[t] = (nodes[order], order)
         out[t].x = data[t].x[torch.from_numpy(nodes)]
     out[ACCOUNT].y = data[ACCOUNT].y[torch.from_numpy(_ordered_unique(seen[ACCOUNT]))]
-    for key, parts in picked.items():
-        if parts:
-            src = np.concatenate([p[0] for p in parts])
-            dst = np.concatenate([p[1] for p in parts])
+    for key, hops in picked.items():
+        if hops:
+            src = np.concatenate([h[0] for h in hops])
+            dst = np.concatenate([h[1] for h in hops])
             s_sorted, s_pos = local[key[0]]
             d_sorted, d_pos = local[key[2]]
             ei = np.stack([s_pos[np.searchsorted(s_sorted, src)], d_pos[np.searchsorted(d_sorted, dst)]])

@@ -85,7 +85,7 @@ def train_step(model: torch.nn.Module, optimiser: torch.optim.Optimizer, data: H
     """One full-batch step on the labelled accounts `idx`; returns the loss."""
     optimiser.zero_grad()
     loss = balanced_bce(account_logits(model, data)[idx], data[ACCOUNT].y[idx])
-    loss.backward()  # type: ignore[no-untyped-call]
+    loss.backward()
     optimiser.step()
     return float(loss.detach())
 
@@ -99,7 +99,7 @@ def train_epoch_sampled(model: torch.nn.Module, optimiser: torch.optim.Optimizer
         sub = sample_subgraph(data, csr, batch, config.fanouts, rng)
         optimiser.zero_grad()
         loss = balanced_bce(account_logits(model, sub)[:len(batch)], sub[ACCOUNT].y[:len(batch)])
-        loss.backward()  # type: ignore[no-untyped-call]
+        loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
     return float(np.mean(losses)) if losses else float("nan")
