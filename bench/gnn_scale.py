@@ -1,10 +1,13 @@
-"""Benchmark: full-batch training epoch time, full inference time and peak memory of the scorer.
+"""Benchmark: training epoch time, full inference time and peak memory of the scorer.
 
-    python -m bench.gnn_scale --accounts 100000 1000000 --epochs 3 --threads 2 [--device cuda] [--rings]
+    python -m bench.gnn_scale --accounts 100000 1000000 --epochs 3 --threads 2 [--batch-size 1024] [--device cuda] [--rings]
 
 Each size runs in its own subprocess so that its peak RSS is its own. Training is FULL-BATCH (the
-whole graph in one forward/backward; no neighbour sampling). Exports are synthetic
-(bench/synthetic.py): ~3 edges per account per relation family, the same schema as graph/'s export.
+whole graph in one forward/backward) unless --batch-size is given: then one epoch is a pass over
+the labelled accounts in mini-batches of that many seeds, each on its neighbour-sampled 2-hop
+subgraph (gnn/sampler.py, fanouts --fanouts). Inference is always full-batch under no_grad.
+Exports are synthetic (bench/synthetic.py): ~3 edges per account per relation family, the same
+schema as graph/'s export.
 --rings also times ring finding (evidence graph + Leiden + order loops; needs igraph/leidenalg).
 """
 
@@ -19,7 +22,8 @@ import sys
 import time
 
 
-def _one(n: int, epochs: int, threads: int, device: str, rings: bool) -> dict[str, float]:
+def _one(n: int, epochs: int, threads: int, device: str, rings: bool, batch_size: int = 0,
+         fanouts: tuple[int, ...] = (10, 10), inference_runs: int = 3) -> dict[str, float]:
     import numpy as np
     import torch
 
@@ -27,7 +31,8 @@ def _one(n: int, epochs: int, threads: int, device: str, rings: bool) -> dict[st
     from bench.synthetic import make_export
     from gnn.data import to_hetero_data
     from gnn.model import ModelConfig, account_logits, build_model, metadata_of
-    from gnn.train import balanced_bce
+    from gnn.sampler import build_csr
+    from gnn.train import TrainConfig, train_epoch_sampled, train_step
 
     out: dict[str, float] = {"accounts": n}
     t = time.perf_counter()
@@ -45,16 +50,23 @@ def _one(n: int, epochs: int, threads: int, device: str, rings: bool) -> dict[st
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     y = data["account"].y
     idx = torch.nonzero(y >= 0).view(-1)
+    out["labelled"] = float(len(idx))
+    cfg = TrainConfig(batch_size=batch_size, fanouts=fanouts)
+    if batch_size:
+        t = time.perf_counter()
+        csr = build_csr(data.cpu())
+        out["csr_s"] = time.perf_counter() - t
+    rng = np.random.default_rng(0)
     times = []
     for _ in range(epochs + 1):  # the first epoch is a warm-up
         if device == "cuda":
             torch.cuda.synchronize()
         t = time.perf_counter()
         model.train()
-        opt.zero_grad()
-        loss = balanced_bce(account_logits(model, data)[idx], y[idx])
-        loss.backward()  # type: ignore[no-untyped-call]
-        opt.step()
+        if batch_size:
+            train_epoch_sampled(model, opt, data, csr, idx.cpu().numpy(), cfg, rng)
+        else:
+            train_step(model, opt, data, idx)
         if device == "cuda":
             torch.cuda.synchronize()
         times.append(time.perf_counter() - t)
@@ -62,7 +74,7 @@ def _one(n: int, epochs: int, threads: int, device: str, rings: bool) -> dict[st
     out["epoch_s_max"] = max(times[1:])
     model.eval()
     inf = []
-    for _ in range(3):
+    for _ in range(inference_runs):
         t = time.perf_counter()
         with torch.no_grad():
             p = torch.sigmoid(account_logits(model, data)).cpu().numpy()
@@ -90,21 +102,29 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--rings", action="store_true")
+    ap.add_argument("--batch-size", type=int, default=0, help="sampled mini-batch training (0: full-batch)")
+    ap.add_argument("--fanouts", type=int, nargs="+", default=[10, 10])
+    ap.add_argument("--inference-runs", type=int, default=3, help="full inference passes timed (median)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(_one(args.child, args.epochs, args.threads, args.device, args.rings)))
+        print(json.dumps(_one(args.child, args.epochs, args.threads, args.device, args.rings, args.batch_size,
+                              tuple(args.fanouts), args.inference_runs)))
         return
-    print(f"full-batch training, device={args.device}, threads={args.threads}, epochs timed={args.epochs}")
+    mode = (f"sampled training (batch {args.batch_size} seeds, fanouts {args.fanouts})" if args.batch_size
+            else "full-batch training")
+    print(f"{mode}, full-batch inference, device={args.device}, threads={args.threads}, epochs timed={args.epochs}")
     for n in args.accounts:
         cmd = [sys.executable, "-m", "bench.gnn_scale", "--child", str(n), "--epochs", str(args.epochs),
-               "--threads", str(args.threads), "--device", args.device] + (["--rings"] if args.rings else [])
+               "--threads", str(args.threads), "--device", args.device, "--batch-size", str(args.batch_size),
+               "--fanouts", *map(str, args.fanouts), "--inference-runs", str(args.inference_runs)]
+        cmd += ["--rings"] if args.rings else []
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"{n:>9} accounts: FAILED (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{n:>9} accounts, {r['edges']:.0f} edges: epoch {r['epoch_s_median']:.3f} s (max {r['epoch_s_max']:.3f}), "
+        print(f"{n:>9} accounts, {r['edges']:.0f} edges, {r['labelled']:.0f} labelled: epoch {r['epoch_s_median']:.3f} s (max {r['epoch_s_max']:.3f}), "
               f"inference {r['inference_s_median']:.3f} s ({r['inference_accounts_per_s']:.0f} accounts/s), "
               f"peak RSS {r['peak_rss_gib']:.2f} GiB"
               + (f", GPU peak {r['gpu_peak_gib']:.2f} GiB" if "gpu_peak_gib" in r else "")

@@ -10,7 +10,12 @@ A ring's score mixes three shares in [0, 1]:
   mostly coupons, registered days ago, emulator, empty-parcel calls; 1 for a closed loop).
 Minus `legit_penalty` times the share of members a risk team labelled legitimate. A family of
 four with ordinary behaviour scores at most `weight_members`, below the threshold whatever the
-GNN says; a ring must show ring-specific ties or ring-like behaviour to be reported.
+GNN says. And a community must show at least one ring-specific tie to be reported at all
+(`require_specific`): generic sharing plus odd behaviour is what a household with one heavy
+returner and one new account shows too (seed 2's family of four: three members flagged, model
+score 0.94, reported as a return-fraud ring before this rule). Return gangs are tied by the drop
+addresses OCR'd off their returned parcels and by the phones that call about them, so this rule
+needs vision/ and asr/ in the export to find them.
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class RingConfig:
     weight_anomaly: float = 0.3  # share of members acting like ring members (gnn/anomaly.py)
     legit_penalty: float = 0.5  # times the share of members labelled legitimate
     corroborate: int = 2  # ring-specific evidence items needed for full credit (one thing can be a hub)
+    # A community tied only by generic sharing (device, IP, home address, phone) is a household
+    # or flat however its members behave: no ring without a ring-specific tie (see module doc).
+    require_specific: bool = True
     max_evidence: int = 60  # evidence items kept per ring (strongest first)
 
 
@@ -129,14 +137,36 @@ def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: t
     Scaled by min(1, (items - 1) / (`corroborate` - 1)): a crowd tied by one single thing
     (strangers at a parcel locker that is on the fraud list by mistake) is explained by that
     thing, as a household is by its router; a gang leaves several (bursts, behaviour pairs,
-    drop addresses, call phones).
+    drop addresses, call phones). One single item counts fully when a device also ties two of
+    the accounts it names: strangers at a locker do not share a phone, a
+    return gang whose other drop-address labels OCR'd as variants does (seed 2's RING002: one
+    drop address read off three members' parcels, two of them on one device).
     """
-    specific = [e for e in evidence if e.kind in SPECIFIC_KINDS]
+    specific = ring_specific(evidence)
     if not len(members) or not specific:
         return 0.0
     tied = {a for e in specific for a in e.accounts}
     share = sum(ids[i] in tied for i in members.tolist()) / len(members)
+    if len(specific) == 1 and _co_located(specific[0], evidence):
+        return share
     return share * min(1.0, (len(specific) - 1) / max(corroborate - 1, 1))
+
+
+def ring_specific(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
+    """The ring-specific items of `evidence`, less OCR'd label addresses that are a home.
+
+    A family returning parcels to its own flat shows the same address on the labels as in its
+    orders (seed 2: two families reported as return gangs by this alone); a return gang's
+    labels name a drop that is not where its members ship.
+    """
+    homes = {e.value for e in evidence if e.kind == "shared_address"}
+    return [e for e in evidence if e.kind in SPECIFIC_KINDS and not (e.kind == "drop_address" and e.value in homes)]
+
+
+def _co_located(item: EvidenceItem, evidence: Sequence[EvidenceItem]) -> bool:
+    """A shared device ties at least two of the accounts `item` names (an IP may be a NAT or a kiosk)."""
+    named = set(item.accounts)
+    return any(e.kind == "shared_device" and len(named & set(e.accounts)) >= 2 for e in evidence)
 
 
 def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
@@ -207,7 +237,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         score = max((w_m * member_score + config.weight_specific * specific
                      + config.weight_anomaly * anomaly) / norm, evidence_only)
         score -= config.legit_penalty * float(legit[members].mean())
-        if score < config.threshold:
+        if score < config.threshold or (config.require_specific and specific == 0):
             continue
         kind = ring_kind(cand, evidence, export)
         roles = _roles(kind, evidence)

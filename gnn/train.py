@@ -18,11 +18,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from torch_geometric.data import HeteroData
 
 from gnn.data import ACCOUNT, FeatureScaler, to_hetero_data
 from gnn.errors import ExportError
 from gnn.metrics import average_precision, best_f1_threshold
 from gnn.model import Metadata, ModelConfig, account_logits, align, build_model, metadata_of
+from gnn.sampler import Csr, EdgeType, build_csr, sample_subgraph, seed_batches
 from graph.export_types import GraphExport
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class TrainConfig:
     lr: float = 0.01
     weight_decay: float = 5e-4
     val_fraction: float = 0.25  # of the labelled accounts, stratified by class
+    batch_size: int = 0  # 0: full-batch; else labelled seed accounts per sampled mini-batch (gnn/sampler.py)
+    fanouts: tuple[int, ...] = (10, 10)  # sampled in-neighbours per relation and hop (one per layer)
     model: ModelConfig = field(default_factory=ModelConfig)
 
 
@@ -77,9 +81,37 @@ def balanced_bce(logits: Tensor, y: Tensor) -> Tensor:
     return torch.stack(parts).mean()
 
 
+def train_step(model: torch.nn.Module, optimiser: torch.optim.Optimizer, data: HeteroData, idx: Tensor) -> float:
+    """One full-batch step on the labelled accounts `idx`; returns the loss."""
+    optimiser.zero_grad()
+    loss = balanced_bce(account_logits(model, data)[idx], data[ACCOUNT].y[idx])
+    loss.backward()
+    optimiser.step()
+    return float(loss.detach())
+
+
+def train_epoch_sampled(model: torch.nn.Module, optimiser: torch.optim.Optimizer, data: HeteroData,
+                        csr: dict[EdgeType, Csr], seeds: np.ndarray, config: TrainConfig,
+                        rng: np.random.Generator) -> float:
+    """One pass over the labelled `seeds` in sampled mini-batches (gnn/sampler.py); mean loss."""
+    losses = []
+    for batch in seed_batches(seeds, config.batch_size, rng):
+        sub = sample_subgraph(data, csr, batch, config.fanouts, rng)
+        optimiser.zero_grad()
+        loss = balanced_bce(account_logits(model, sub)[:len(batch)], sub[ACCOUNT].y[:len(batch)])
+        loss.backward()
+        optimiser.step()
+        losses.append(float(loss.detach()))
+    return float(np.mean(losses)) if losses else float("nan")
+
+
 def train(export: GraphExport, config: TrainConfig = TrainConfig(),
-          drop: frozenset[str] = frozenset()) -> TrainedModel:
-    """Fit on the labelled accounts of `export` (labels 0/1; -1 are unlabelled but still in the graph)."""
+          drop: frozenset[str] = frozenset(), pseudo: np.ndarray | None = None) -> TrainedModel:
+    """Fit on the labelled accounts of `export` (labels 0/1; -1 are unlabelled but still in the graph).
+
+    `pseudo`: optional int [n_accounts] pseudo-labels (1/0/-1, gnn/pseudo.py) added to the
+    training labels; the validation split, model selection and threshold use real labels only.
+    """
     y_all = export.account_labels.astype(np.int64)
     if (y_all == 1).sum() == 0 or (y_all == 0).sum() == 0:
         raise ExportError("training needs at least one fraud (1) and one legitimate (0) account label; "
@@ -96,21 +128,28 @@ def train(export: GraphExport, config: TrainConfig = TrainConfig(),
     if len(va) == 0 or y_all[va].sum() == 0:
         va = tr  # too few labels to hold any out: select on the training labels (logged)
         log.warning("too few labels for a validation split; model selection uses the training labels")
-    tr_t, y_t = torch.from_numpy(tr), data[ACCOUNT].y
+    y_t = data[ACCOUNT].y
+    if pseudo is not None:  # train on real train labels + pseudo-labels of everything else
+        y_fit = pseudo.astype(np.int64).copy()
+        y_fit[va] = -1
+        y_fit[tr] = y_all[tr]
+        data[ACCOUNT].y = torch.from_numpy(y_fit)
+        tr = np.flatnonzero(y_fit >= 0)
+    tr_t = torch.from_numpy(tr)
     va_t = torch.from_numpy(va)
     best_loss, best_ap, best_epoch, stale = float("inf"), float("nan"), 0, 0
     best_state = copy.deepcopy(model.state_dict())
+    csr = build_csr(data) if config.batch_size else None
     for epoch in range(config.epochs):
         model.train()
-        optimiser.zero_grad()
-        logits = account_logits(model, data)
-        loss = balanced_bce(logits[tr_t], y_t[tr_t])
-        loss.backward()
-        optimiser.step()
+        if csr is None:
+            train_step(model, optimiser, data, tr_t)
+        else:
+            train_epoch_sampled(model, optimiser, data, csr, tr, config, rng)
         model.eval()
         with torch.no_grad():
             logits = account_logits(model, data)
-            val_loss = float(balanced_bce(logits[va_t], y_t[va_t]))
+            val_loss = float(balanced_bce(logits[va_t], y_t[va_t]))  # y_t: the real labels
         if val_loss < best_loss - 1e-5:
             best_loss, best_epoch, stale = val_loss, epoch, 0
             best_ap = average_precision(y_all[va], torch.sigmoid(logits).numpy()[va])
@@ -126,7 +165,9 @@ def train(export: GraphExport, config: TrainConfig = TrainConfig(),
     threshold = best_f1_threshold(y_all[va], p[va])
     metrics = {"val_average_precision": float(best_ap), "val_loss": best_loss, "best_epoch": float(best_epoch),
                "n_train_labels": float(len(tr)), "n_val_labels": float(len(va)),
-               "n_labelled_fraud": float((y_all == 1).sum()), "threshold": threshold}
+               "n_labelled_fraud": float((y_all == 1).sum()), "threshold": threshold,
+               "n_pseudo_fraud": float((pseudo == 1).sum()) if pseudo is not None else 0.0,
+               "n_pseudo_legit": float((pseudo == 0).sum()) if pseudo is not None else 0.0}
     log.info("trained: best epoch %d, validation AP %.3f, threshold %.3f", best_epoch, best_ap, threshold)
     return TrainedModel(model, scaler, metadata, threshold, config, drop, metrics, export.window)
 

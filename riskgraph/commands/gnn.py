@@ -33,7 +33,8 @@ def detect_cmd(ctx: typer.Context,
 
     ex = GraphExport.load(export)
     with console.status("training and detecting"):
-        det = detect(ex, DetectConfig(train=TrainConfig(seed=seed)), _models(ctx, models), build_id)
+        det = detect(ex, DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads),
+                     _models(ctx, models), build_id)
     console.print(f"model {det.model_version}: {len(det.rings)} rings, threshold {det.threshold:.3f}")
     for r in det.rings[:top]:
         console.print(f"[bold]{r.ring_id}[/bold] {r.kind} score {r.score:.3f} members {len(r.members)}")
@@ -58,7 +59,8 @@ def eval_cmd(ctx: typer.Context,
 
     ex = GraphExport.load(export)
     with console.status("evaluating (trains one model per ablation)"):
-        report = evaluate(ex, read_truth(truth), DetectConfig(train=TrainConfig(seed=seed)),
+        config = DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads)
+        report = evaluate(ex, read_truth(truth), config,
                           _models(ctx, models), "eval")
     table = Table(*SUMMARY_HEADERS)
     for row in summary_rows(report):
