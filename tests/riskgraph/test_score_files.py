@@ -63,8 +63,11 @@ class _Memory:
     def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def write(self, key: str, line: str) -> None:
-        self.lines.append(line)
+    def write(self, key: str, value: bytes) -> None:
+        self.lines.append(value.decode())
+
+    def checkpoint(self) -> stream.Durable:
+        return stream.DONE
 
     def flush(self) -> None:
         pass
