@@ -241,7 +241,9 @@ class KafkaEventSource:
             "bootstrap.servers": bootstrap, "group.id": group_id,
             "enable.auto.commit": False, "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest", "session.timeout.ms": 10_000,
-            "fetch.wait.max.ms": 5,  # latency over throughput: the broker answers a fetch within 5 ms
+            # The broker answers a waiting fetch as soon as a record arrives, so this bounds only
+            # the idle polling (a few ms here made the broker and client spin on an idle topic).
+            "fetch.wait.max.ms": 100,
         })
         self._consumer.subscribe([topic])
 
