@@ -146,3 +146,31 @@ def test_phone_matcher_normalizes_only_possible_matches() -> None:
     assert m.phone_of("(415) 555-0123") == "+14155550123"
     assert m.phone_of("+86 139 0000 0000") is None
     assert cached_phone.cache_info().misses == 2  # the stranger's phone was never normalized
+
+
+def test_event_fields_are_checked_in_one_decode() -> None:
+    ev = parse_event(b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "device_id": "",'
+                     b' "amount": 12, "extra": {"ignored": true}}')
+    assert (ev.device_id, ev.amount, ev.phone) == (None, 12.0, None)  # "" is absent; ints are amounts
+    for raw, reason in [
+        (b'{"event_id": " ", "type": "order", "ts": "t", "account_id": "A"}', "'event_id'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": -1}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": true}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": NaN}', "not valid JSON"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": 1e999}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "\\ud800"}', "not valid JSON"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A"} trailing', "not valid JSON"),
+    ]:
+        with pytest.raises(EventError, match=reason):
+            parse_event(raw)
+
+
+def test_decisions_are_compact_json_in_field_order(scorer: Scorer) -> None:
+    import json
+
+    from riskgraph.alerts.events import encode_decision
+
+    d = scorer.decide(parse_event(event("e1", "U1")))
+    line = encode_decision(d)
+    assert list(json.loads(line)) == ["event_id", "account_id", "decision", "score", "ring_id", "reasons", "build_id"]
+    assert b" " not in line.split(b'"reasons"')[0] and line.decode() == dumps_decision(d)
