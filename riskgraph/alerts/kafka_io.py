@@ -223,6 +223,9 @@ class KafkaAlertFeed:
         self._consumer.close()
 
 
+COMMIT_EVERY_S = 0.2  # the most often an event source commits offsets
+
+
 class KafkaEventSource:
     """Events from a topic as consumer group `group_id`; offsets committed only via commit().
 
@@ -237,6 +240,8 @@ class KafkaEventSource:
         self._stop = stop or threading.Event()
         self._idle_exit_s = idle_exit_s
         self._offsets: dict[tuple[str, int], int] = {}  # per partition: the next offset to read
+        self._dirty: set[tuple[str, int]] = set()  # partitions whose offsets are not yet committed
+        self._last_commit = 0.0
         self._consumer = Consumer({
             "bootstrap.servers": bootstrap, "group.id": group_id,
             "enable.auto.commit": False, "enable.auto.offset.store": False,
@@ -264,6 +269,8 @@ class KafkaEventSource:
                     continue
                 batch.append(RawEvent(msg.value() or b"", f"{msg.topic()}[{msg.partition()}]@{msg.offset()}",
                                       (msg.topic(), msg.partition(), msg.offset())))
+            if not batch:
+                self._commit_due()  # what the last batches left, once idle
             now = time.monotonic()
             if batch or not self._consumer.assignment():  # the idle clock runs only once assigned
                 last_event = now
@@ -272,16 +279,23 @@ class KafkaEventSource:
             yield batch
 
     def commit(self, batch: Sequence[RawEvent]) -> None:
-        """Commit past `batch` asynchronously: a lost commit only replays events whose decisions are
-        already out (and identical). close() commits the latest offsets again, synchronously."""
-        touched: set[tuple[str, int]] = set()
+        """Commit past `batch` asynchronously, at most every COMMIT_EVERY_S (batches() sends what is
+        left while idle): each commit is a write to the broker's offsets log, and at a low event
+        rate batches hold one event each. A late or lost commit only replays events whose
+        decisions are already out (and identical). close() commits the latest offsets synchronously."""
         for raw in batch:
             assert isinstance(raw.token, tuple), "KafkaEventSource commits only its own events"
             topic, partition, offset = raw.token
             tp = (str(topic), int(partition))
-            touched.add(tp)
             self._offsets[tp] = max(self._offsets.get(tp, 0), int(offset) + 1)
-        self._commit({tp: self._offsets[tp] for tp in touched}, asynchronous=True)
+            self._dirty.add(tp)
+        self._commit_due()
+
+    def _commit_due(self) -> None:
+        if self._dirty and time.monotonic() >= self._last_commit + COMMIT_EVERY_S:
+            self._commit({tp: self._offsets[tp] for tp in self._dirty}, asynchronous=True)
+            self._dirty = set()
+            self._last_commit = time.monotonic()
 
     def _commit(self, offsets: dict[tuple[str, int], int], asynchronous: bool) -> None:
         if not offsets:
