@@ -3,7 +3,13 @@ CLI, its own process) decides -> the decision is consumed back. Loopback only.
 
 Starts a local single-node Kafka in a temporary directory (or uses --bootstrap), publishes a
 synthetic alert set, warms the scorer up, then produces at a steady rate for a bounded time and
-reports produce->decision latency percentiles (send time to receive time, one clock).
+reports produce->decision latency percentiles (send time to receive time, one clock: the
+system-wide monotonic clock, read in both processes).
+
+Three processes besides Kafka: the scorer, the event producer, and this one (which reads the
+decisions back). The producer paces itself by sleeping, never spinning, and lives in its own
+process so that its Python never competes with the decision reader for one interpreter lock:
+on a small machine a busy benchmark otherwise measures its own queueing, not the scorer's.
 
     PYTHONPATH=. python -m bench.kafka_e2e [--rate 5000] [--seconds 20]
 """
@@ -11,7 +17,7 @@ reports produce->decision latency percentiles (send time to receive time, one cl
 from __future__ import annotations
 
 import argparse
-import json
+import multiprocessing
 import os
 import resource
 import signal
@@ -21,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
@@ -33,8 +40,45 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _event_id(value: bytes) -> str:
-    # decisions start with {"event_id":"...": no need to parse the whole line on the hot path
-    return value[13:value.index(b'"', 13)].decode()
+    # events and decisions both start with {"event_id":"...": no need to parse the whole line
+    start = value.index(b'"', value.index(b":") + 1) + 1
+    return value[start:value.index(b'"', start)].decode()
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a live process (0 if unknown)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def produce_steadily(bootstrap: str, topic: str, events: list[bytes], rate: float, linger_ms: int,
+                     out: Connection) -> None:
+    """In its own process: send `events` at `rate` per second (event i is due at t0 + i / rate;
+    every millisecond, what is due is sent), then send back (seconds taken, CPU seconds of the
+    sending loop, {event_id: send time in ns}); a send time is read just before the event is
+    handed to the client, so a late tick counts against the measured latency, not for it."""
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": linger_ms, "acks": "all",
+                         "enable.idempotence": True})
+    sent: dict[str, int] = {}
+    clock = time.perf_counter_ns
+    period_ns = 1e9 / rate
+    cpu0 = time.process_time()
+    t0 = clock()
+    i = 0
+    while i < len(events):
+        due = min(len(events), int((clock() - t0) / period_ns) + 1)
+        while i < due:
+            eid = _event_id(events[i])
+            sent[eid] = clock()
+            producer.produce(topic, value=events[i], key=eid)
+            i += 1
+        producer.poll(0)
+        time.sleep(0.001)
+    producer.flush()
+    out.send(((clock() - t0) / 1e9, time.process_time() - cpu0, sent))
 
 
 def main() -> None:
@@ -42,7 +86,12 @@ def main() -> None:
     ap.add_argument("--rate", type=int, default=5000, help="events per second")
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rings", type=int, default=1000)
+    ap.add_argument("--warmup-seconds", type=float, default=5.0, help="at the same rate, not measured: the "
+                    "scorer joins its group and the broker's JIT compiler settles")
+    ap.add_argument("--linger-ms", type=int, default=1, help="the event producer's linger.ms")
     ap.add_argument("--bootstrap", default=None, help="use this Kafka instead of starting one")
+    ap.add_argument("--profile-scorer", default=None, metavar="PATH", help="run the scorer under cProfile, "
+                    "stats to PATH (read with python -m pstats); slows it down")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="riskgraph-bench-kafka-"))
@@ -60,15 +109,14 @@ def main() -> None:
         alerts = make_alerts(args.rings)
         kafka_io.publish_alerts(bootstrap, alerts_t, alerts)
         n = int(args.rate * args.seconds)
-        warm, events = make_events(alerts, 2000, seed=7), make_events(alerts, n, seed=1)
+        warm, events = make_events(alerts, int(args.rate * args.warmup_seconds), seed=7), make_events(alerts, n, seed=1)
 
-        sent: dict[str, int] = {}
         received: dict[str, int] = {}
         done = threading.Event()
 
         def consume() -> None:
             c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{tag}", "enable.auto.commit": False,
-                          "fetch.wait.max.ms": 1})
+                          "fetch.wait.max.ms": 100})  # the broker answers a waiting fetch as soon as data arrives
             meta = c.list_topics(decisions_t, timeout=30).topics[decisions_t]
             c.assign([TopicPartition(decisions_t, p, OFFSET_BEGINNING) for p in meta.partitions])
             while not done.is_set():
@@ -84,41 +132,40 @@ def main() -> None:
         reader = threading.Thread(target=consume)
         reader.start()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKGRAPH_VAR_DIR": str(tmp / "var")}
-        scorer = subprocess.Popen([sys.executable, "-m", "riskgraph", "score", "--alerts", f"kafka:{alerts_t}",
+        profile = ["-m", "cProfile", "-o", args.profile_scorer] if args.profile_scorer else []
+        scorer = subprocess.Popen([sys.executable, *profile, "-m", "riskgraph", "score", "--alerts", f"kafka:{alerts_t}",
                                    "--events", f"kafka:{events_t}", "--decisions", f"kafka:{decisions_t}",
                                    "--bootstrap", bootstrap, "--group", f"bench-scorer-{tag}", "--batch-size", "500"],
                                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "scorer.log", "wb"))
-        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1, "acks": "all", "enable.idempotence": True})
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs librdkafka threads
 
-        def send(raw: bytes) -> None:
-            eid = json.loads(raw)["event_id"]
-            producer.produce(events_t, value=raw, key=eid.encode())
-            sent[eid] = time.perf_counter_ns()
-            producer.poll(0)
+        def produce(batch: list[bytes], rate: float) -> tuple[float, float, dict[str, int]]:
+            here, there = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=produce_steadily, args=(bootstrap, events_t, batch, rate, args.linger_ms, there))
+            proc.start()
+            there.close()  # so that recv() fails instead of waiting forever if the producer dies
+            result: tuple[float, float, dict[str, int]] = here.recv()
+            proc.join()
+            return result
 
-        for raw in warm:  # the scorer joins its group and loads the alerts before the clock starts
-            send(raw)
-        producer.flush()
+        # The scorer joins its group and loads the alerts before the clock starts.
+        produce(warm, args.rate)
         deadline = time.monotonic() + 180
         while len(received) < len(warm):
             if time.monotonic() > deadline or scorer.poll() is not None:
                 raise SystemExit(f"scorer did not warm up; see {tmp / 'scorer.log'}")
             time.sleep(0.1)
 
-        period_ns = 1_000_000_000 // args.rate
-        t0 = time.perf_counter_ns()
-        for i, raw in enumerate(events):  # steady rate: event i is due at t0 + i * period
-            due = t0 + i * period_ns
-            while (now := time.perf_counter_ns()) < due:
-                if due - now > 200_000:
-                    time.sleep((due - now - 100_000) / 1e9)
-            send(raw)
-        producer.flush()
-        produce_s = (time.perf_counter_ns() - t0) / 1e9
-        ids = [json.loads(raw)["event_id"] for raw in events]
+        load_before = os.getloadavg()[0]
+        pids = {"scorer": scorer.pid, "kafka": kafka_local.status(cfg).pid if cfg else None, "bench": os.getpid()}
+        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        produce_s, producer_cpu, sent = produce(events, args.rate)
+        ids = list(sent)
         deadline = time.monotonic() + 60
         while sum(1 for e in ids if e in received) < len(ids) and time.monotonic() < deadline:
             time.sleep(0.1)
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        cpu["producer"] = producer_cpu
         done.set()
         reader.join()
 
@@ -134,8 +181,10 @@ def main() -> None:
               f"{len(lat)} decisions back, {missing} missing")
         print(f"produce->decision ms: p50 {q(0.5):.2f}  p90 {q(0.9):.2f}  p99 {q(0.99):.2f}  "
               f"p99.9 {q(0.999):.2f}  max {lat[-1]:.1f}")
+        print("CPU seconds while producing (incl. catching up): " +
+              ", ".join(f"{name} {sec:.1f}" for name, sec in cpu.items()) + " (bench: the decision reader)")
         print(f"bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, "
-              f"load average {os.getloadavg()[0]:.1f}")
+              f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     finally:
         if scorer is not None and scorer.poll() is None:
             scorer.send_signal(signal.SIGTERM)

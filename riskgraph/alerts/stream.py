@@ -2,27 +2,33 @@
 
     for each batch from the event source:
         pick up new alerts (if the feed has any) -> decide each event -> write decisions and
-        dead letters -> make them durable (flush) -> commit the batch to the source
+        dead letters -> checkpoint the sinks -> commit, in order, every batch whose
+        checkpoints are durable (written to disk, or acknowledged by Kafka)
 
-Committing only after the flush gives at-least-once delivery: a crash between flush and commit
-replays the batch, and the replayed decisions are identical (they are deterministic and carry
-the event id), so duplicates are harmless. Kafka ends live in kafka_io; files and stdio here.
+Committing a batch only once its outputs are durable gives at-least-once delivery: a crash
+before the commit replays the batch, and the replayed decisions are identical (they are
+deterministic and carry the event id), so duplicates are harmless. File sinks are durable at
+the checkpoint (flush + fsync), so their batches commit at once; a Kafka sink's checkpoint
+returns immediately and its batch commits when the broker acknowledges it, while the loop goes
+on scoring the next batches (at most MAX_UNACKED_BATCHES ahead). Kafka ends live in kafka_io;
+files and stdio here.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
 from riskgraph.alerts.errors import AlertsError, EventError
-from riskgraph.alerts.events import dead_letter, dumps_decision, parse_event
+from riskgraph.alerts.events import dead_letter, encode_decision, parse_event
 from riskgraph.alerts.export import read_alerts_jsonl
 from riskgraph.alerts.scorer import AlertIndex, AlertSet, Scorer
 
@@ -52,8 +58,28 @@ class EventSource(Protocol):
     def close(self) -> None: ...
 
 
+class Durable(Protocol):
+    def done(self) -> bool:
+        """True once everything written before its checkpoint is durable (must be cheap and not
+        block); raises the sink's error if some of it can never be."""
+
+
+class _Done:
+    def done(self) -> bool:
+        return True
+
+
+DONE: Durable = _Done()  # the checkpoint of a sink that is durable when checkpoint() returns
+
+MAX_UNACKED_BATCHES = 64  # batches scored ahead of the oldest one whose outputs are not yet durable
+
+
 class Sink(Protocol):
-    def write(self, key: str, line: str) -> None: ...
+    def write(self, key: str, value: bytes) -> None:
+        """One record (a JSON line without its newline)."""
+
+    def checkpoint(self) -> Durable:
+        """Mark everything written so far; the result tells when it has become durable."""
 
     def flush(self) -> None:
         """Return only when everything written is durable (on disk, or acknowledged by Kafka)."""
@@ -72,11 +98,35 @@ class RunStats:
 def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, dead: Sink) -> RunStats:
     """Score every event of `source` (see the module docstring for the delivery contract)."""
     stats = RunStats()
+    unacked: deque[tuple[Sequence[RawEvent], Durable, Durable]] = deque()
 
     def refresh() -> None:
         if (index := feed.poll()) is not None:
             scorer.use(index)
             stats.alert_reloads += 1
+            # The index lives until the next reload: keep it out of the cycle collector's full
+            # passes, which would otherwise walk every ring and member (a pause of milliseconds
+            # per million objects) while events wait. Superseded indexes are still freed by
+            # reference counting (they hold no cycles).
+            gc.freeze()
+
+    def commit_durable(wait: bool) -> None:
+        """Commit, oldest first, the batches whose decisions and dead letters are durable;
+        with `wait`, block until the oldest one is."""
+        ready: list[RawEvent] = []
+        while unacked:
+            batch, out, dlq = unacked[0]
+            if not (out.done() and dlq.done()):
+                if not wait:
+                    break
+                decisions.flush()
+                dead.flush()
+                continue
+            unacked.popleft()
+            ready.extend(batch)
+            wait = False
+        if ready:
+            source.commit(ready)
 
     refresh()  # before the first event: a missing or broken alert source fails fast
     for batch in source.batches():
@@ -85,6 +135,7 @@ def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, d
             stats.events += 1
             try:
                 decision = scorer.decide(parse_event(raw.value))
+                line = encode_decision(decision)
             except EventError as e:
                 stats.dead += 1
                 dead.write(raw.origin, dead_letter(raw.value, str(e), raw.origin))
@@ -95,11 +146,12 @@ def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, d
                 dead.write(raw.origin, dead_letter(raw.value, f"internal error: {type(e).__name__}: {e}", raw.origin))
                 continue
             stats.decisions[decision.decision] += 1
-            decisions.write(decision.event_id, dumps_decision(decision))
+            decisions.write(decision.event_id, line)
         if batch:
-            decisions.flush()
-            dead.flush()
-            source.commit(batch)
+            unacked.append((batch, decisions.checkpoint(), dead.checkpoint()))
+        commit_durable(wait=len(unacked) > MAX_UNACKED_BATCHES)
+    while unacked:
+        commit_durable(wait=True)
     return stats
 
 
@@ -190,8 +242,12 @@ class LineSink:
         path.parent.mkdir(parents=True, exist_ok=True)
         return cls(open(path, "ab"), durable=True)
 
-    def write(self, key: str, line: str) -> None:
-        self._stream.write(line.encode() + b"\n")
+    def write(self, key: str, value: bytes) -> None:
+        self._stream.write(value + b"\n")
+
+    def checkpoint(self) -> Durable:
+        self.flush()
+        return DONE
 
     def flush(self) -> None:
         self._stream.flush()

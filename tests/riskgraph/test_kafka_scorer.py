@@ -31,7 +31,7 @@ def _topics(*names: str) -> list[str]:
 def _produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
     sink = kafka_io.KafkaSink(bootstrap, topic, linger_ms=2)
     for i, v in enumerate(values):
-        sink.write(str(i), v.decode("utf-8", "replace"))
+        sink.write(str(i), v)
     sink.flush()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from riskgraph.alerts import stream
 from riskgraph.alerts.export import write_alerts
-from riskgraph.alerts.scorer import Scorer
+from riskgraph.alerts.scorer import AlertIndex, Scorer
 from tests.riskgraph.alert_cases import coupon_alert, event
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,8 +63,11 @@ class _Memory:
     def __init__(self) -> None:
         self.lines: list[str] = []
 
-    def write(self, key: str, line: str) -> None:
-        self.lines.append(line)
+    def write(self, key: str, value: bytes) -> None:
+        self.lines.append(value.decode())
+
+    def checkpoint(self) -> stream.Durable:
+        return stream.DONE
 
     def flush(self) -> None:
         pass
@@ -98,3 +101,58 @@ def test_a_broken_new_alert_file_keeps_the_previous_alerts(tmp_path: Path) -> No
     out = _Memory()
     stream.run(Scorer(), stream.FileAlertFeed(path, check_every_s=0.0), source, out, _Memory())
     assert [json.loads(x)["decision"] for x in out.lines] == ["block", "block"]
+
+
+class _Later:
+    """A checkpoint that becomes durable only when the test says so (a Kafka sink awaiting acks)."""
+
+    def __init__(self) -> None:
+        self.acked = False
+
+    def done(self) -> bool:
+        return self.acked
+
+
+class _AckLater(_Memory):
+    def __init__(self) -> None:
+        super().__init__()
+        self.checkpoints: list[_Later] = []
+
+    def checkpoint(self) -> stream.Durable:
+        self.checkpoints.append(_Later())
+        return self.checkpoints[-1]
+
+    def flush(self) -> None:
+        for c in self.checkpoints:
+            c.acked = True
+
+
+def test_a_batch_is_committed_only_once_its_decisions_are_durable_and_in_order() -> None:
+    out = _AckLater()
+    committed: list[list[str]] = []
+
+    class Source(_Scripted):
+        def commit(self, batch: Sequence[stream.RawEvent]) -> None:
+            committed.append([r.origin for r in batch])  # one event per batch here
+            assert all(c.acked for c in out.checkpoints[:sum(map(len, committed))]), "committed before durable"
+
+    def ack(i: int) -> Callable[[], None]:
+        def _ack() -> None:
+            out.checkpoints[i].acked = True
+        return _ack
+
+    # acknowledgements come out of order (partitions): the second batch's first
+    source = Source([[event("a", "X")], [event("b", "X")], [], [event("c", "X")]],
+                    [lambda: None, ack(1), ack(0)])
+    stats = stream.run(Scorer(AlertIndex.build([coupon_alert()])), _NoAlerts(), source, out, _Memory())
+    assert stats.events == 3 and len(out.lines) == 3
+    # nothing while the first batch was unacknowledged, then the first two; the last at the end (flush)
+    assert committed == [["scripted:0", "scripted:1"], ["scripted:3"]]
+
+
+class _NoAlerts:
+    def poll(self) -> AlertIndex | None:
+        return None
+
+    def close(self) -> None:
+        pass

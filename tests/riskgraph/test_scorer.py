@@ -103,8 +103,38 @@ def test_address_matcher_keys_only_addresses_that_can_match() -> None:
     assert m.key_of("99 Oak Street, Springfield 62701") is None  # another door: never keyed
     assert m.key_of("12 Pine Street, Springfield 62701") is None  # same door, another street: never keyed
     assert cached_address_key.cache_info().misses == 0
-    assert m.key_of("深圳市南山区科技园路88号5栋101") is None  # same door, another flat: keyed, no match
+    assert m.key_of("深圳市南山区科技园路88号5栋101") is None  # same door, another flat: never keyed
+    assert m.key_of("12 Oak Street, Apt 9, Springfield 62701") is None  # same street, another flat: never keyed
+    assert cached_address_key.cache_info().misses == 0
+    assert m.key_of("深圳市福田区科技园路88号3栋1201") is None  # same street, door, flat elsewhere: keyed, no match
     assert cached_address_key.cache_info().misses == 1
+
+
+@pytest.mark.parametrize("ring_address", ["广东省深圳市南山区科技园路88号3栋1201", "杭州市西湖区学府路7号12号楼0305室",
+                                          "上海市浦东新区世纪大道100号", "北京市东城区东长安街5栋",
+                                          "12 Oak Street, Apt 04B, Springfield 62701",
+                                          "300 N Main St #12, Springfield, IL 62701"])
+def test_address_matcher_agrees_with_full_normalization(ring_address: str) -> None:
+    """The pre-filter only skips work: on spellings of the ring's address and near misses (other
+    doors, flats, streets, districts) key_of equals keying everything."""
+    import itertools
+
+    from ingest.normalize import address_key
+    from riskgraph.alerts.identifiers import AddressMatcher
+
+    ring_key = address_key(ring_address)
+    m = AddressMatcher([ring_key])
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    variants = {ring_address, ring_address.translate(full), " ".join(ring_address), ring_address + "室",
+                ring_address.replace("号", "号 ").replace("栋", "号楼"), ring_address.lower(),
+                ring_address.replace("Apt 04B", "#4b").replace("#12", "Apt 012"), ring_address.replace(",", " ")}
+    digits = [(a, b) for a, b in itertools.permutations("0123456789", 2) if a in ring_address]
+    variants |= {ring_address.replace(a, b, 1) for a, b in digits}  # other doors, flats, postcodes
+    variants |= {ring_address.replace("南山", "福田").replace("Oak", "Pine").replace("Main", "Elm").replace("学府", "青年")}
+    for raw in sorted(variants):
+        key = address_key(raw)
+        assert m.key_of(raw) == (key if key == ring_key else None), raw
+    assert sum(m.key_of(raw) is not None for raw in variants) >= 3  # the test exercises matches too
 
 
 def test_phone_matcher_normalizes_only_possible_matches() -> None:
@@ -116,3 +146,31 @@ def test_phone_matcher_normalizes_only_possible_matches() -> None:
     assert m.phone_of("(415) 555-0123") == "+14155550123"
     assert m.phone_of("+86 139 0000 0000") is None
     assert cached_phone.cache_info().misses == 2  # the stranger's phone was never normalized
+
+
+def test_event_fields_are_checked_in_one_decode() -> None:
+    ev = parse_event(b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "device_id": "",'
+                     b' "amount": 12, "extra": {"ignored": true}}')
+    assert (ev.device_id, ev.amount, ev.phone) == (None, 12.0, None)  # "" is absent; ints are amounts
+    for raw, reason in [
+        (b'{"event_id": " ", "type": "order", "ts": "t", "account_id": "A"}', "'event_id'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": -1}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": true}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": NaN}', "not valid JSON"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A", "amount": 1e999}', "'amount'"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "\\ud800"}', "not valid JSON"),
+        (b'{"event_id": "e", "type": "order", "ts": "t", "account_id": "A"} trailing', "not valid JSON"),
+    ]:
+        with pytest.raises(EventError, match=reason):
+            parse_event(raw)
+
+
+def test_decisions_are_compact_json_in_field_order(scorer: Scorer) -> None:
+    import json
+
+    from riskgraph.alerts.events import encode_decision
+
+    d = scorer.decide(parse_event(event("e1", "U1")))
+    line = encode_decision(d)
+    assert list(json.loads(line)) == ["event_id", "account_id", "decision", "score", "ring_id", "reasons", "build_id"]
+    assert b" " not in line.split(b'"reasons"')[0] and line.decode() == dumps_decision(d)
