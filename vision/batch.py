@@ -46,7 +46,7 @@ class ReaderSpec:
     """Everything a worker process needs to build its own LabelReader (picklable)."""
 
     weights: Path
-    imgsz: int = 256
+    imgsz: int | None = None  # detector input size; None: what the weights were trained at
     lang: str = "chi_sim"  # first OCR language; Latin-only labels are re-read with eng
     fraud_csv: Path | None = None
     fraud_threshold: float = 92.0
