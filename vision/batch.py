@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 RETURNS_COLUMNS = ("return_id", "order_id", "account_id", "reason", "photo", "created_at")
 QUARANTINE_COLUMNS = ("stage", "source", "item", "line", "reason", "detail")
-CACHE_VERSION = 1  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored
+CACHE_VERSION = 2  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR)
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,8 @@ class LabelDetector:
             pred = self._net(x)
             det = non_max_suppression(pred, self.cfg.conf, self.iou, max_det=300)[0]
         boxes = scale_boxes(img.shape[:2], det[:, :4].clone(), rgb.shape[:2])
-        out = [Detection(CLASS_NAMES[int(c)], *(float(v) for v in b), float(p))
-               for b, p, c in zip(boxes.tolist(), det[:, 4].tolist(), det[:, 5].tolist(), strict=True)]
+        out = [Detection(CLASS_NAMES[int(c)], float(x0), float(y0), float(x1), float(y1), float(p))
+               for (x0, y0, x1, y1), p, c in zip(boxes.tolist(), det[:, 4].tolist(), det[:, 5].tolist(), strict=True)]
         return tuple(sorted(out, key=lambda d: -d.confidence))
 
 
