@@ -31,6 +31,7 @@ class PreprocessConfig:
     band_above: float = 0.065  # above the rule over the recipient block: the tracking number (≈ 0.05)
     band_above_block: float = 0.22  # no rule found: above the address block (tracking no. to address ≈ 0.19)
     band_below: float = 0.03  # no rule found below: under the address block
+    heading_height: float = 0.06  # the recipient heading's line under its rule (bold 24 px of a 640 px label)
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,13 @@ def find_rules(binary: np.ndarray) -> list[tuple[int, int]]:
                   if stats[i, 2] > 0.5 * w and stats[i, 3] < 0.05 * w)
 
 
-def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Band:
+    image: np.ndarray  # rows of the prepared label: tracking number to the end of the recipient block
+    heading: np.ndarray | None  # the line right under the rule above the recipient block (收件人 / TO:), if found
+
+
+def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) -> Band | None:
     """The rows of `prepared.binary` from the tracking number to the end of the recipient block.
 
     The label's layout puts the recipient block between two printed rules (the tracking number
@@ -261,4 +268,10 @@ def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) 
     top = above[-1] - cfg.band_above * w if above else float(ys[:4].min()) - cfg.band_above_block * w
     bottom = below[0] if below else float(ys[:4].max()) + cfg.band_below * w
     y0, y1 = max(0, int(top)), min(h, int(np.ceil(bottom)))
-    return prepared.binary[y0:y1] if y1 - y0 > 0.05 * w else None
+    if y1 - y0 <= 0.05 * w:
+        return None
+    heading = None
+    if above:
+        rule_bottom = next(b for t, b in rules if t == above[-1])
+        heading = prepared.binary[rule_bottom:min(y1, rule_bottom + int(cfg.heading_height * w))]
+    return Band(prepared.binary[y0:y1], heading if heading is not None and heading.size else None)

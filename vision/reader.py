@@ -16,7 +16,7 @@ import numpy as np
 
 from vision.errors import BadPhotoError
 from vision.fraud import FraudAddressIndex
-from vision.parse import parse_label
+from vision.parse import is_latin_recipient_heading, parse_label
 from vision.preprocess import PreprocessConfig, prepare_label, recipient_band
 from vision.records import Detection, LabelRead, OcrLine
 
@@ -26,7 +26,9 @@ class Detector(Protocol):
 
 
 class Ocr(Protocol):
-    def read_lines(self, image: np.ndarray) -> tuple[OcrLine, ...]: ...
+    def read_line(self, image: np.ndarray) -> str: ...
+
+    def read_lines(self, image: np.ndarray, latin: bool = False) -> tuple[OcrLine, ...]: ...
 
 
 @dataclass
@@ -61,7 +63,11 @@ class LabelReader:
         prepared = prepare_label(rgb, label, self.preprocess)
         band = recipient_band(prepared, block, self.preprocess) if block and self.preprocess.band else None
         t2 = time.perf_counter()
-        lines = self.ocr.read_lines(band if band is not None else prepared.binary)
+        # An English label's heading reads as TO: in a ~20 ms probe; it is then read once with eng
+        # instead of with chi_sim first and again with eng.
+        latin = band is not None and band.heading is not None and is_latin_recipient_heading(
+            self.ocr.read_line(band.heading))
+        lines = self.ocr.read_lines(band.image if band is not None else prepared.binary, latin)
         fields = parse_label(lines) if lines else None
         if band is not None and (fields is None or not fields.recipient.address):
             # the band missed the recipient (a misplaced box, an odd layout): read the whole label

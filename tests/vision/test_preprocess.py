@@ -11,7 +11,7 @@ from ingest.normalize import address_key
 from riskgraph.vision_data import random_label_text
 from simulate.media.parcel import render_label
 from tests.vision.conftest import held_out_photo
-from vision.parse import parse_label
+from vision.parse import is_latin_recipient_heading, parse_label
 from vision.preprocess import (
     PreprocessConfig,
     binarize,
@@ -101,8 +101,11 @@ def test_recipient_band_holds_the_recipient_and_not_the_sender(ocr: object, dete
         cfg = PreprocessConfig()
         prepared = prepare_label(rgb, label, cfg)
         band = recipient_band(prepared, block, cfg)
-        assert band is not None and band.shape[0] < 0.6 * prepared.binary.shape[0]
-        fields = parse_label(ocr.read_lines(band))  # type: ignore[attr-defined]
+        assert band is not None and band.image.shape[0] < 0.6 * prepared.binary.shape[0]
+        assert band.heading is not None
+        heading = ocr.read_line(band.heading)  # type: ignore[attr-defined]
+        assert is_latin_recipient_heading(heading) == (text.language == "en"), heading
+        fields = parse_label(ocr.read_lines(band.image))  # type: ignore[attr-defined]
         assert fields is not None and fields.sender is None
         assert fields.recipient.address_key == address_key(text.recipient_address)
         assert fields.tracking_no == text.tracking_no
