@@ -91,15 +91,16 @@ def find_label_quad(rgb: np.ndarray, min_area: float) -> np.ndarray | None:
     return _order_corners(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32))
 
 
-def warp_quad(rgb: np.ndarray, quad: np.ndarray, target_width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Warp the quad to an upright rectangle `target_width` wide, keeping its aspect ratio; (image, 3x3 homography)."""
+def warp_quad(image: np.ndarray, quad: np.ndarray, target_width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Warp the quad of an image (grey or RGB) to an upright rectangle `target_width` wide, keeping its
+    aspect ratio; (warped image, 3x3 homography)."""
     tl, tr, br, bl = quad
     width = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     out_w, out_h = target_width, max(1, int(round(target_width * height / max(width, 1.0))))
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    return cv2.warpPerspective(rgb, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE), m
+    return cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE), m
 
 
 def quad_tilt(quad: np.ndarray) -> float:
@@ -216,8 +217,9 @@ def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> P
     from_photo = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]])
     quad = find_label_quad(crop, cfg.min_quad_area)
     if quad is not None:
-        flat, m = warp_quad(crop, quad, cfg.target_width)
-        return Prepared(_finish(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), cfg), quad_tilt(quad), True, m @ from_photo)
+        # grey first: both steps are linear, so this is the same image at a third of the warping
+        flat, m = warp_quad(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), quad, cfg.target_width)
+        return Prepared(_finish(flat, cfg), quad_tilt(quad), True, m @ from_photo)
     prepared = prepare_gray(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), cfg)
     assert prepared.to_binary is not None
     return Prepared(prepared.binary, prepared.skew_deg, False, prepared.to_binary @ from_photo)
