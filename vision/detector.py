@@ -39,6 +39,7 @@ class DetectorConfig:
     weights: Path  # our trained .pt (vision/weights/label_detector.pt)
     imgsz: int | None = None  # inference size, pixels of the longer side; None: the size the weights were trained at
     conf: float = 0.25  # minimum box score kept
+    threads: int | None = 1  # torch intra-op threads; 1: the batch job runs one process per core (None: torch's default)
 
 
 class LabelDetector:
@@ -61,6 +62,10 @@ class LabelDetector:
         yolo = _ultralytics().YOLO(str(cfg.weights), task="detect")
         self.imgsz = cfg.imgsz or _trained_imgsz(yolo)
         self._net = yolo.model.fuse(verbose=False).eval().float()
+        if cfg.threads:
+            import torch
+
+            torch.set_num_threads(cfg.threads)
         self._stride = int(max(self._net.stride.max(), 32))
 
     def letterbox(self, rgb: np.ndarray) -> np.ndarray:
