@@ -85,11 +85,16 @@ def main() -> None:
                 photos.append(np.asarray(photo.image))
                 w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27"])
 
+        done: list[float] = []  # completion time of each photo
         t0 = time.perf_counter()
-        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers)
+        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers,
+                          on_done=lambda n: done.extend([time.perf_counter()] * n))
         wall = time.perf_counter() - t0
         print(f"read_day: {args.photos} photos, {args.workers} workers: {wall:.1f} s wall incl. pool start-up "
               f"-> {args.photos / wall:.2f} labels/s ({result.reads} read, {result.quarantined} quarantined)")
+        if len(done) > args.workers:  # once every worker has finished a photo, start-up is behind
+            steady = (len(done) - args.workers) / max(done[-1] - done[args.workers - 1], 1e-9)
+            print(f"read_day after start-up (first photo {done[0] - t0:.1f} s): {steady:.2f} labels/s")
 
         reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()))
         reader.read(photos[0])  # warm-up: model load, first inference
