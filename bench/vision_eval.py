@@ -78,7 +78,7 @@ def main() -> None:
         for difficulty, n in (("default", args.n), ("hard", args.n_hard)):
             data = write_yolo_dataset(DatasetSpec(Path(tmp) / difficulty, n_train=0, n_val=n, seed=SEED,
                                                   difficulty=difficulty))
-            m = evaluate_detector(args.weights, data, 256, Path(tmp) / "val")
+            m = evaluate_detector(args.weights, data, None, Path(tmp) / "val")
             det[difficulty] = {"map50": m.map50, "map50_95": m.map50_95, "label_map50": m.class_map50[0],
                                "address_block_map50": m.class_map50[1]}
 

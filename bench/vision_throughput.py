@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +25,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from riskgraph.offline import configure_offline  # noqa: E402
 from riskgraph.settings import load_settings  # noqa: E402
 
+# What a fresh worker process pays before its first photo, stage by stage (run in a new interpreter).
+_STARTUP = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from riskgraph.offline import configure_offline
+configure_offline(Path(sys.argv[2]))
+import vision.batch
+t1 = time.perf_counter()
+import torch, ultralytics
+t2 = time.perf_counter()
+import numpy as np
+from vision.detector import DetectorConfig, LabelDetector
+det = LabelDetector(DetectorConfig(Path(sys.argv[1])))
+t3 = time.perf_counter()
+det.detect(np.zeros((480, 640, 3), np.uint8))
+t4 = time.perf_counter()
+from vision.ocr import OcrConfig, TesseractOcr
+TesseractOcr(OcrConfig())
+t5 = time.perf_counter()
+print(f"worker start-up {t5 - t0:.1f} s: vision imports {t1 - t0:.1f}, torch + ultralytics {t2 - t1:.1f}, "
+      f"model load {t3 - t2:.1f}, first detection {t4 - t3:.1f}, Tesseract init {t5 - t4:.1f}")
+"""
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -32,7 +57,12 @@ def main() -> None:
     ap.add_argument("--stage-photos", type=int, default=10, help="photos timed stage by stage in one process")
     ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
     args = ap.parse_args()
-    configure_offline(load_settings().var_dir)
+    settings = load_settings()
+    configure_offline(settings.var_dir)
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", _STARTUP, str(args.weights.resolve()), str(settings.var_dir)],
+                         cwd=root, capture_output=True, text=True, check=True)
+    print(out.stdout.strip())
 
     from riskgraph.vision_data import random_label_text
     from simulate.media.parcel import render_parcel_photo
@@ -55,11 +85,16 @@ def main() -> None:
                 photos.append(np.asarray(photo.image))
                 w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27"])
 
+        done: list[float] = []  # completion time of each photo
         t0 = time.perf_counter()
-        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers)
+        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers,
+                          on_done=lambda n: done.extend([time.perf_counter()] * n))
         wall = time.perf_counter() - t0
         print(f"read_day: {args.photos} photos, {args.workers} workers: {wall:.1f} s wall incl. pool start-up "
               f"-> {args.photos / wall:.2f} labels/s ({result.reads} read, {result.quarantined} quarantined)")
+        if len(done) > args.workers:  # once every worker has finished a photo, start-up is behind
+            steady = (len(done) - args.workers) / max(done[-1] - done[args.workers - 1], 1e-9)
+            print(f"read_day after start-up (first photo {done[0] - t0:.1f} s): {steady:.2f} labels/s")
 
         reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()))
         reader.read(photos[0])  # warm-up: model load, first inference

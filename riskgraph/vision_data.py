@@ -7,6 +7,7 @@ cpca (inside ingest.normalize) resolves them exactly as it would real orders.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,7 @@ def write_yolo_dataset(spec: DatasetSpec) -> Path:
     Languages alternate zh/en; photo i of a split is rendered from seed (seed, split, i), so a
     split's content does not depend on the other split's size.
     """
+    (spec.root / _SPEC_FILE).unlink(missing_ok=True)  # incomplete until every photo is written again
     for split, n in (("train", spec.n_train), ("val", spec.n_val)):
         img_dir, lbl_dir = spec.root / "images" / split, spec.root / "labels" / split
         img_dir.mkdir(parents=True, exist_ok=True)
@@ -101,8 +103,33 @@ def write_yolo_dataset(spec: DatasetSpec) -> Path:
             photo.image.save(img_dir / f"{i:05d}.jpg", quality=92)
             (lbl_dir / f"{i:05d}.txt").write_text(yolo_lines(photo))
     data = spec.root / "data.yaml"
-    tmp = data.with_suffix(".tmp")
-    tmp.write_text(f"path: {spec.root.resolve()}\ntrain: images/train\nval: images/val\n"
-                   "names:\n  0: label\n  1: address_block\n")
-    os.replace(tmp, data)
+    _write_atomic(data, f"path: {spec.root.resolve()}\ntrain: images/train\nval: images/val\n"
+                        "names:\n  0: label\n  1: address_block\n")
+    _write_atomic(spec.root / _SPEC_FILE, _spec_json(spec))  # last: marks the dataset complete
     return data
+
+
+_SPEC_FILE = "spec.json"
+
+
+def _spec_json(spec: DatasetSpec) -> str:
+    return json.dumps({"n_train": spec.n_train, "n_val": spec.n_val, "seed": spec.seed,
+                       "difficulty": spec.difficulty, "hard_share": spec.hard_share}, sort_keys=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def existing_dataset(spec: DatasetSpec) -> Path | None:
+    """data.yaml of a complete dataset already rendered under spec.root from the same spec, else None.
+
+    Rendering is a pure function of the spec (seeded per photo), so an identical dataset need not
+    be rendered again (≈ 0.3 s of CPU per photo).
+    """
+    marker, data = spec.root / _SPEC_FILE, spec.root / "data.yaml"
+    if marker.is_file() and data.is_file() and marker.read_text() == _spec_json(spec):
+        return data
+    return None

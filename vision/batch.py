@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 RETURNS_COLUMNS = ("return_id", "order_id", "account_id", "reason", "photo", "created_at")
 QUARANTINE_COLUMNS = ("stage", "source", "item", "line", "reason", "detail")
-CACHE_VERSION = 1  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored
+CACHE_VERSION = 2  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class ReaderSpec:
     """Everything a worker process needs to build its own LabelReader (picklable)."""
 
     weights: Path
-    imgsz: int = 256
+    imgsz: int | None = None  # detector input size; None: what the weights were trained at
     lang: str = "chi_sim"  # first OCR language; Latin-only labels are re-read with eng
     fraud_csv: Path | None = None
     fraud_threshold: float = 92.0

@@ -37,29 +37,63 @@ def _ultralytics() -> Any:
 @dataclass(frozen=True)
 class DetectorConfig:
     weights: Path  # our trained .pt (vision/weights/label_detector.pt)
-    imgsz: int = 256  # inference size, pixels of the longer side; what the weights were trained at
+    imgsz: int | None = None  # inference size, pixels of the longer side; None: the size the weights were trained at
     conf: float = 0.25  # minimum box score kept
+    threads: int | None = 1  # torch intra-op threads; 1: the batch job runs one process per core (None: torch's default)
 
 
 class LabelDetector:
-    """Finds the shipping label and its recipient-address block in an RGB photo."""
+    """Finds the shipping label and its recipient-address block in an RGB photo.
+
+    Inference runs the network directly (letterbox, forward, ultralytics' NMS) instead of through
+    `YOLO.predict`: the predictor's first call imports torchvision "to warm up NMS", which pulls
+    in torch._dynamo and sympy, 2.9 s of a worker's start-up with bytecode caches and 14 s
+    without; ultralytics' NMS is pure torch when torchvision is not loaded. Boxes are the same as
+    the predictor's (same letterbox, same thresholds; `tests/vision/test_detector.py`).
+    """
+
+    iou: float = 0.7  # NMS IoU, the predictor's default
+    pad_value: int = 114  # letterbox grey, as in training
 
     def __init__(self, cfg: DetectorConfig) -> None:
         if not cfg.weights.is_file():
             raise VisionError(f"detector weights {cfg.weights} not found; run `riskgraph vision train-detector`")
         self.cfg = cfg
-        self._model = _ultralytics().YOLO(str(cfg.weights), task="detect")
+        yolo = _ultralytics().YOLO(str(cfg.weights), task="detect")
+        self.imgsz = cfg.imgsz or _trained_imgsz(yolo)
+        self._net = yolo.model.fuse(verbose=False).eval().float()
+        if cfg.threads:
+            import torch
+
+            torch.set_num_threads(cfg.threads)
+        self._stride = int(max(self._net.stride.max(), 32))
+
+    def letterbox(self, rgb: np.ndarray) -> np.ndarray:
+        """Resize so the longer side is imgsz, pad each side to a stride multiple (ultralytics' rect LetterBox)."""
+        import cv2
+
+        h, w = rgb.shape[:2]
+        r = min(self.imgsz / h, self.imgsz / w)
+        nw, nh = max(round(w * r), 1), max(round(h * r), 1)
+        dw, dh = (self.imgsz - nw) % self._stride / 2, (self.imgsz - nh) % self._stride / 2
+        img = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_LINEAR) if (nw, nh) != (w, h) else rgb
+        return cv2.copyMakeBorder(img, round(dh - 0.1), round(dh + 0.1), round(dw - 0.1), round(dw + 0.1),
+                                  cv2.BORDER_CONSTANT, value=(self.pad_value,) * 3)
 
     def detect(self, rgb: np.ndarray) -> tuple[Detection, ...]:
         """Boxes for an HxWx3 uint8 RGB image, highest score first, in its pixel coordinates."""
-        bgr = np.ascontiguousarray(rgb[..., ::-1])  # ultralytics treats numpy input as BGR (OpenCV)
-        result = self._model.predict(bgr, imgsz=self.cfg.imgsz, conf=self.cfg.conf, device="cpu",
-                                     verbose=False)[0]
-        out = []
-        for xyxy, cls, conf in zip(result.boxes.xyxy.tolist(), result.boxes.cls.tolist(),
-                                   result.boxes.conf.tolist(), strict=True):
-            x0, y0, x1, y1 = (float(v) for v in xyxy)
-            out.append(Detection(CLASS_NAMES[int(cls)], x0, y0, x1, y1, float(conf)))
+        import torch
+        from ultralytics.utils.nms import non_max_suppression
+        from ultralytics.utils.ops import scale_boxes
+
+        img = self.letterbox(np.ascontiguousarray(rgb))
+        x = torch.from_numpy(img).permute(2, 0, 1).unsqueeze(0).float().div_(255)
+        with torch.inference_mode():
+            pred = self._net(x)
+            det = non_max_suppression(pred, self.cfg.conf, self.iou, max_det=300)[0]
+        boxes = scale_boxes(img.shape[:2], det[:, :4].clone(), rgb.shape[:2])
+        out = [Detection(CLASS_NAMES[int(c)], float(x0), float(y0), float(x1), float(y1), float(p))
+               for (x0, y0, x1, y1), p, c in zip(boxes.tolist(), det[:, 4].tolist(), det[:, 5].tolist(), strict=True)]
         return tuple(sorted(out, key=lambda d: -d.confidence))
 
 
@@ -68,7 +102,7 @@ class TrainConfig:
     data_yaml: Path  # YOLO dataset yaml (train/val image folders, names label/address_block)
     out_dir: Path  # ultralytics run folder is out_dir/train (made absolute: a relative one lands in its runs_dir)
     epochs: int = 40
-    imgsz: int = 256
+    imgsz: int = 320
     batch: int = 16
     seed: int = 0
     model_yaml: str = "yolov8n.yaml"  # built from scratch: no pretrained weights exist offline
@@ -100,10 +134,21 @@ def train_detector(cfg: TrainConfig) -> TrainResult:
     return TrainResult(best, m.map50, m.map50_95)
 
 
-def evaluate_detector(weights: Path, data_yaml: Path, imgsz: int, out_dir: Path,
+def _trained_imgsz(model: Any) -> int:
+    """The image size a loaded .pt was trained at (ultralytics keeps it in the checkpoint's args)."""
+    size = model.overrides.get("imgsz")
+    if isinstance(size, (list, tuple)):
+        size = max(size)
+    if not isinstance(size, int):
+        raise VisionError("the detector weights do not record their training image size; pass imgsz")
+    return size
+
+
+def evaluate_detector(weights: Path, data_yaml: Path, imgsz: int | None, out_dir: Path,
                       split: str = "val", device: str = "cpu") -> DetectorMetrics:
-    """mAP50 and mAP50-95 of `weights` on a split of a YOLO dataset."""
+    """mAP50 and mAP50-95 of `weights` on a split of a YOLO dataset (imgsz None: the trained size)."""
     yolo = _ultralytics().YOLO(str(weights), task="detect")
+    imgsz = imgsz or _trained_imgsz(yolo)
     metrics = yolo.val(data=str(data_yaml), split=split, imgsz=imgsz, batch=16, workers=0, device=device,
                        plots=False, verbose=False, project=str(out_dir.resolve()), name=f"val-{split}", exist_ok=True)
     per_class = metrics.box.all_ap[:, 0] if len(metrics.box.all_ap) else []

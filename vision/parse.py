@@ -54,6 +54,11 @@ def heading_kind(text: str) -> str | None:
     return "any" if h.endswith("件人") else None
 
 
+def is_latin_recipient_heading(text: str) -> bool:
+    """True for a clean Latin recipient heading (TO:, | TO), the sign of an English label; CJK or debris: False."""
+    return heading_kind(text) == "to" and not _CJK.search(text) and bool(re.search(r"[A-Za-z]", text))
+
+
 def _looks_like_heading(text: str) -> bool:
     """A short line that is a misread 寄件人/FROM: close to the word, or without any digit."""
     h = _heading(clean_ocr_text(text))

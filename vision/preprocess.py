@@ -24,6 +24,14 @@ class PreprocessConfig:
     # sender ≈30 px; at 1100 the cubic upscale blurred B into 8 and OCR took 1.5× as long)
     min_quad_area: float = 0.45  # a paper quad must cover this share of the crop to be trusted
     mask_barcode: bool = True  # whiten barcodes: Tesseract spends time on them and returns only debris
+    # The recipient band OCR reads instead of the whole label (OCR time grows with the text laid out):
+    # tracking number, rule, recipient heading, name + phone, address lines, up to the next rule.
+    # Margins are fractions of the rectified label width.
+    band: bool = True  # False: OCR the whole label (sender block and title too)
+    band_above: float = 0.065  # above the rule over the recipient block: the tracking number (≈ 0.05)
+    band_above_block: float = 0.22  # no rule found: above the address block (tracking no. to address ≈ 0.19)
+    band_below: float = 0.03  # no rule found below: under the address block
+    heading_height: float = 0.06  # the recipient heading's line under its rule (bold 24 px of a 640 px label)
 
 
 @dataclass(frozen=True)
@@ -31,13 +39,18 @@ class Prepared:
     binary: np.ndarray  # HxW uint8, black text (0) on white (255)
     skew_deg: float  # rotation removed, degrees counter-clockwise positive (image y axis down)
     rectified: bool  # True if a paper quad was found and warped (perspective corrected too)
+    to_binary: np.ndarray | None = None  # 3x3 homography: photo pixel (x, y, 1) → `binary` pixel; None: unknown
 
 
-def crop_box(rgb: np.ndarray, box: Detection, margin: float) -> np.ndarray:
+def _crop_bounds(rgb: np.ndarray, box: Detection, margin: float) -> tuple[int, int, int, int]:
     h, w = rgb.shape[:2]
     mx, my = (box.x1 - box.x0) * margin, (box.y1 - box.y0) * margin
     x0, y0 = max(0, int(box.x0 - mx)), max(0, int(box.y0 - my))
-    x1, y1 = min(w, int(np.ceil(box.x1 + mx))), min(h, int(np.ceil(box.y1 + my)))
+    return x0, y0, min(w, int(np.ceil(box.x1 + mx))), min(h, int(np.ceil(box.y1 + my)))
+
+
+def crop_box(rgb: np.ndarray, box: Detection, margin: float) -> np.ndarray:
+    x0, y0, x1, y1 = _crop_bounds(rgb, box, margin)
     return rgb[y0:y1, x0:x1]
 
 
@@ -78,15 +91,16 @@ def find_label_quad(rgb: np.ndarray, min_area: float) -> np.ndarray | None:
     return _order_corners(cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32))
 
 
-def warp_quad(rgb: np.ndarray, quad: np.ndarray, target_width: int) -> np.ndarray:
-    """Warp the quad to an upright rectangle `target_width` wide, keeping its aspect ratio."""
+def warp_quad(image: np.ndarray, quad: np.ndarray, target_width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Warp the quad of an image (grey or RGB) to an upright rectangle `target_width` wide, keeping its
+    aspect ratio; (warped image, 3x3 homography)."""
     tl, tr, br, bl = quad
     width = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     out_w, out_h = target_width, max(1, int(round(target_width * height / max(width, 1.0))))
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    return cv2.warpPerspective(rgb, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(image, m, (out_w, out_h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE), m
 
 
 def quad_tilt(quad: np.ndarray) -> float:
@@ -127,14 +141,19 @@ def ink_skew(gray: np.ndarray) -> float:
     return -normalize_angle(angle)
 
 
-def rotate(image: np.ndarray, ccw_deg: float) -> np.ndarray:
-    """Rotate by `ccw_deg` counter-clockwise about the centre, growing the canvas with white."""
-    h, w = image.shape[:2]
+def rotation(h: int, w: int, ccw_deg: float) -> tuple[np.ndarray, int, int]:
+    """2x3 affine rotating an HxW image by `ccw_deg` about its centre onto a canvas grown to fit; (m, new w, new h)."""
     m = cv2.getRotationMatrix2D((w / 2, h / 2), ccw_deg, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
+    return m, nw, nh
+
+
+def rotate(image: np.ndarray, ccw_deg: float) -> np.ndarray:
+    """Rotate by `ccw_deg` counter-clockwise about the centre, growing the canvas with white."""
+    m, nw, nh = rotation(image.shape[0], image.shape[1], ccw_deg)
     return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=(255, 255, 255))
 
@@ -175,20 +194,86 @@ def _finish(gray: np.ndarray, cfg: PreprocessConfig) -> np.ndarray:
 
 
 def prepare_gray(gray: np.ndarray, cfg: PreprocessConfig, correct_skew: bool = True) -> Prepared:
-    """A grayscale text image (no paper quad known): scale to target width, deskew by the ink, binarize."""
+    """A grayscale text image (no paper quad known): scale to target width, deskew by the ink, binarize.
+
+    `to_binary` maps pixels of `gray` (as given) to pixels of the result.
+    """
     scale = cfg.target_width / max(gray.shape[1], 1)
     gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    to_binary = np.diag([scale, scale, 1.0])
     tilt = 0.0
     if correct_skew:
+        h, w = gray.shape
         gray, tilt = deskew(gray)
-    return Prepared(_finish(gray, cfg), tilt, False)
+        if abs(tilt) > 0.2:  # deskew rotated it
+            to_binary = np.vstack([rotation(h, w, -tilt)[0], [0.0, 0.0, 1.0]]) @ to_binary
+    return Prepared(_finish(gray, cfg), tilt, False, to_binary)
 
 
 def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> Prepared:
     """Crop the detected label from the photo, rectify (or deskew), binarize."""
     crop = crop_box(rgb, label, cfg.margin)
+    x0, y0, _, _ = _crop_bounds(rgb, label, cfg.margin)
+    from_photo = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]])
     quad = find_label_quad(crop, cfg.min_quad_area)
     if quad is not None:
-        flat = warp_quad(crop, quad, cfg.target_width)
-        return Prepared(_finish(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), cfg), quad_tilt(quad), True)
-    return prepare_gray(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), cfg)
+        # grey first: both steps are linear, so this is the same image at a third of the warping
+        flat, m = warp_quad(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), quad, cfg.target_width)
+        return Prepared(_finish(flat, cfg), quad_tilt(quad), True, m @ from_photo)
+    prepared = prepare_gray(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY), cfg)
+    assert prepared.to_binary is not None
+    return Prepared(prepared.binary, prepared.skew_deg, False, prepared.to_binary @ from_photo)
+
+
+def find_rules(binary: np.ndarray) -> list[tuple[int, int]]:
+    """(top, bottom) rows of the long horizontal rules in a black-on-white label, top to bottom.
+
+    A rule is ink at least half the image wide and thin; it may be tilted by a degree or two
+    after rectification, hence the vertical dilation before the wide horizontal opening.
+    """
+    h, w = binary.shape
+    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, w // 8), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+    return sorted((int(stats[i, 1]), int(stats[i, 1] + stats[i, 3])) for i in range(1, n)
+                  if stats[i, 2] > 0.5 * w and stats[i, 3] < 0.05 * w)
+
+
+@dataclass(frozen=True)
+class Band:
+    image: np.ndarray  # rows of the prepared label: tracking number to the end of the recipient block
+    heading: np.ndarray | None  # the line right under the rule above the recipient block (收件人 / TO:), if found
+
+
+def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) -> Band | None:
+    """The rows of `prepared.binary` from the tracking number to the end of the recipient block.
+
+    The label's layout puts the recipient block between two printed rules (the tracking number
+    just above the first). `block`, the detector's address_block box in photo pixels, only picks
+    those rules: its centre is mapped through the label's rectification (the box is an axis-aligned
+    hull of a tilted block, so its corners are not the block's, but its centre is). Without a rule
+    on a side, the mapped box edge plus a margin bounds the band. None (read the whole label) if
+    the geometry is unknown or the block's centre is not on the label.
+    """
+    if prepared.to_binary is None:
+        return None
+    h, w = prepared.binary.shape
+    corners = np.array([[[block.x0, block.y0], [block.x1, block.y0], [block.x1, block.y1], [block.x0, block.y1],
+                         [(block.x0 + block.x1) / 2, (block.y0 + block.y1) / 2]]], np.float64)
+    ys = cv2.perspectiveTransform(corners, prepared.to_binary)[0][:, 1]
+    centre = float(ys[4])
+    if not 0 < centre < h:
+        return None
+    rules = find_rules(prepared.binary)
+    above = [top for top, bottom in rules if bottom < centre]
+    below = [top for top, _ in rules if top > centre]
+    top = above[-1] - cfg.band_above * w if above else float(ys[:4].min()) - cfg.band_above_block * w
+    bottom = below[0] if below else float(ys[:4].max()) + cfg.band_below * w
+    y0, y1 = max(0, int(top)), min(h, int(np.ceil(bottom)))
+    if y1 - y0 <= 0.05 * w:
+        return None
+    heading = None
+    if above:
+        rule_bottom = next(b for t, b in rules if t == above[-1])
+        heading = prepared.binary[rule_bottom:min(y1, rule_bottom + int(cfg.heading_height * w))]
+    return Band(prepared.binary[y0:y1], heading if heading is not None and heading.size else None)

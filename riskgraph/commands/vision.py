@@ -22,23 +22,28 @@ WEIGHTS = DEFAULT_WEIGHTS
 @app.command("train-detector")
 def train_detector_cmd(ctx: typer.Context,
                        seed: int = typer.Option(0, help="seed of the rendered dataset and of training"),
-                       n_train: int = typer.Option(120, help="training photos"),
+                       n_train: int = typer.Option(240, help="training photos"),
                        n_val: int = typer.Option(30, help="validation photos"),
                        hard_share: float = typer.Option(0.33, help="share of photos rendered at hard difficulty"),
                        device: str = typer.Option("cpu", help='"cpu" or a CUDA device index such as "0"'),
                        epochs: int = typer.Option(30),
-                       imgsz: int = typer.Option(256, help="training image size, pixels"),
+                       imgsz: int = typer.Option(320, help="training image size, pixels"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
     """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
-    from riskgraph.vision_data import DatasetSpec, write_yolo_dataset
+    from riskgraph.vision_data import DatasetSpec, existing_dataset, write_yolo_dataset
     from vision.detector import TrainConfig, train_detector
 
     settings = settings_from(ctx)
     work = settings.var_dir / "vision" / f"detector-seed{seed}"
+    spec = DatasetSpec(work / "dataset", n_train, n_val, seed, hard_share=hard_share)
+    data = existing_dataset(spec)  # rendering is a pure function of the spec: reuse an identical one
     if work.exists():
-        shutil.rmtree(work)
-    with console.status(f"rendering {n_train}+{n_val} parcel photos"):
-        data = write_yolo_dataset(DatasetSpec(work / "dataset", n_train, n_val, seed, hard_share=hard_share))
+        for child in work.iterdir():
+            if data is None or child != spec.root:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    if data is None:
+        with console.status(f"rendering {n_train}+{n_val} parcel photos"):
+            data = write_yolo_dataset(spec)
     result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed, device=device))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

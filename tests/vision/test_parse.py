@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.normalize import address_key
 from vision.ocr import join_cjk, merge_split_glyphs
-from vision.parse import heading_kind, join_address, parse_label, split_name_phone
+from vision.parse import heading_kind, is_latin_recipient_heading, join_address, parse_label, split_name_phone
 from vision.records import OcrLine
 
 
@@ -87,3 +87,8 @@ def test_a_glyph_split_into_two_stacked_lines_is_joined_for_a_reread() -> None:
     merged = merge_split_glyphs(lines, 3)
     assert [t for t, _, _ in merged] == ["杭州市西湖区新华路201号18栋2003", "一至", "寄件人"]
     assert merged[1][1] == 0.0 and merged[1][2] == (12, 150, 42, 185)
+
+
+def test_latin_recipient_heading() -> None:
+    assert all(is_latin_recipient_heading(t) for t in ("TO:", "| TO:", "TO", "TO':"))
+    assert not any(is_latin_recipient_heading(t) for t in ("收件人", "| 收件人", "1四四", "", "FROM:", "四"))

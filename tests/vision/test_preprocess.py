@@ -7,16 +7,22 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
+from ingest.normalize import address_key
 from riskgraph.vision_data import random_label_text
 from simulate.media.parcel import render_label
-from vision.parse import parse_label
+from tests.vision.conftest import held_out_photo
+from vision.parse import is_latin_recipient_heading, parse_label
 from vision.preprocess import (
     PreprocessConfig,
+    binarize,
     find_label_quad,
+    find_rules,
     ink_skew,
     normalize_angle,
     prepare_gray,
+    prepare_label,
     quad_tilt,
+    recipient_band,
     rotate,
 )
 
@@ -72,3 +78,34 @@ def test_line_skew_ignores_specks_around_the_text() -> None:
     for y, x in zip(rng.integers(0, rotated.shape[0], 40), rng.integers(0, rotated.shape[1], 40), strict=True):
         rotated[max(0, y - 2):y + 2, max(0, x - 2):x + 2] = 0  # dirt on the photo, far from the text
     assert ink_skew(rotated) == pytest.approx(18.0, abs=1.5)
+
+
+def test_rules_of_a_flat_label_are_found() -> None:
+    """The rendered label has two rules (under the tracking number, between the blocks) and a frame."""
+    img, addr = render_label(random_label_text(np.random.default_rng(5), "zh"), np.random.default_rng(5))
+    gray = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)
+    rules = find_rules(binarize(gray))
+    inner = [r for r in rules if 5 < r[0] < gray.shape[0] - 6]  # not the frame
+    assert len(inner) == 2
+    assert inner[0][1] < addr.y0 and inner[1][0] > addr.y1
+
+
+@pytest.mark.integration
+def test_recipient_band_holds_the_recipient_and_not_the_sender(ocr: object, detector: object) -> None:
+    for i in range(2):  # a Chinese and an English label
+        text, photo = held_out_photo(i)
+        rgb = np.asarray(photo.image)
+        boxes = detector.detect(rgb)  # type: ignore[attr-defined]
+        label = next(b for b in boxes if b.cls == "label")
+        block = next(b for b in boxes if b.cls == "address_block")
+        cfg = PreprocessConfig()
+        prepared = prepare_label(rgb, label, cfg)
+        band = recipient_band(prepared, block, cfg)
+        assert band is not None and band.image.shape[0] < 0.6 * prepared.binary.shape[0]
+        assert band.heading is not None
+        heading = ocr.read_line(band.heading)  # type: ignore[attr-defined]
+        assert is_latin_recipient_heading(heading) == (text.language == "en"), heading
+        fields = parse_label(ocr.read_lines(band.image))  # type: ignore[attr-defined]
+        assert fields is not None and fields.sender is None
+        assert fields.recipient.address_key == address_key(text.recipient_address)
+        assert fields.tracking_no == text.tracking_no
