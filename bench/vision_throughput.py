@@ -55,6 +55,7 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=40)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--stage-photos", type=int, default=10, help="photos timed stage by stage in one process")
+    ap.add_argument("--no-sender", action="store_true", help="OCR the recipient band only")
     ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
     args = ap.parse_args()
     settings = load_settings()
@@ -69,6 +70,7 @@ def main() -> None:
     from vision.batch import ReaderSpec, read_day
     from vision.detector import DetectorConfig, LabelDetector
     from vision.ocr import OcrConfig, TesseractOcr
+    from vision.preprocess import PreprocessConfig
     from vision.reader import LabelReader
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,7 +89,7 @@ def main() -> None:
 
         done: list[float] = []  # completion time of each photo
         t0 = time.perf_counter()
-        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights), workers=args.workers,
+        result = read_day(day, Path(tmp) / "work", ReaderSpec(weights=args.weights, read_sender=not args.no_sender), workers=args.workers,
                           on_done=lambda n: done.extend([time.perf_counter()] * n))
         wall = time.perf_counter() - t0
         print(f"read_day: {args.photos} photos, {args.workers} workers: {wall:.1f} s wall incl. pool start-up "
@@ -96,7 +98,8 @@ def main() -> None:
             steady = (len(done) - args.workers) / max(done[-1] - done[args.workers - 1], 1e-9)
             print(f"read_day after start-up (first photo {done[0] - t0:.1f} s): {steady:.2f} labels/s")
 
-        reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()))
+        reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()),
+                             preprocess=PreprocessConfig(sender=not args.no_sender))
         reader.read(photos[0])  # warm-up: model load, first inference
         reader.times.__init__()  # type: ignore[misc]
         per_photo = []

@@ -27,7 +27,8 @@ class PreprocessConfig:
     # The recipient band OCR reads instead of the whole label (OCR time grows with the text laid out):
     # tracking number, rule, recipient heading, name + phone, address lines, up to the next rule.
     # Margins are fractions of the rectified label width.
-    band: bool = True  # False: OCR the whole label (sender block and title too)
+    band: bool = True  # False: OCR the whole label (title and barcode area too)
+    sender: bool = True  # also OCR the sender band (the block under the recipient's lower rule)
     band_above: float = 0.065  # above the rule over the recipient block: the tracking number (≈ 0.05)
     band_above_block: float = 0.22  # no rule found: above the address block (tracking no. to address ≈ 0.19)
     band_below: float = 0.03  # no rule found below: under the address block
@@ -243,6 +244,7 @@ def find_rules(binary: np.ndarray) -> list[tuple[int, int]]:
 class Band:
     image: np.ndarray  # rows of the prepared label: tracking number to the end of the recipient block
     heading: np.ndarray | None  # the line right under the rule above the recipient block (收件人 / TO:), if found
+    sender: np.ndarray | None = None  # rows from the rule under the recipient block to the next rule or the end
 
 
 def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) -> Band | None:
@@ -276,4 +278,10 @@ def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) 
     if above:
         rule_bottom = next(b for t, b in rules if t == above[-1])
         heading = prepared.binary[rule_bottom:min(y1, rule_bottom + int(cfg.heading_height * w))]
-    return Band(prepared.binary[y0:y1], heading if heading is not None and heading.size else None)
+    sender = None
+    if below and cfg.sender:  # the layout's sender block: under the recipient block's lower rule
+        rule_bottom = next(b for t, b in rules if t == below[0])
+        end = below[1] if len(below) > 1 else h
+        if end - rule_bottom > 0.05 * w:
+            sender = prepared.binary[rule_bottom:end]
+    return Band(prepared.binary[y0:y1], heading if heading is not None and heading.size else None, sender)

@@ -1,9 +1,10 @@
 """One photo → LabelRead: detect, rectify, OCR, parse, fraud-match. The seams are passed in.
 
-OCR reads the recipient band (tracking number to the end of the detected address block), not the
-whole label: Tesseract's time grows with the text it lays out, and the sender block, title and
-barcode area are most of it. The sender fields are then empty; `PreprocessConfig(band=False)`
-reads the whole label.
+OCR reads the recipient band (tracking number to the end of the detected address block) and the
+sender band under it, not the whole label: Tesseract's time grows with the text it lays out, and
+the title and barcode area are a large part of it. `PreprocessConfig(sender=False)` skips the
+sender band (the graph joins on the recipient only); `PreprocessConfig(band=False)` reads the
+whole label.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ class LabelReader:
         latin = band is not None and band.heading is not None and is_latin_recipient_heading(
             self.ocr.read_line(band.heading))
         lines = self.ocr.read_lines(band.image if band is not None else prepared.binary, latin)
+        if band is not None and band.sender is not None:
+            lines = lines + self.ocr.read_lines(band.sender, latin)
         fields = parse_label(lines) if lines else None
         if band is not None and (fields is None or not fields.recipient.address):
             # the band missed the recipient (a misplaced box, an odd layout): read the whole label

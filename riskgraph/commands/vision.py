@@ -86,7 +86,9 @@ def read_cmd(ctx: typer.Context,
              fraud_csv: Path | None = typer.Option(None, help="default: DAY_DIR/reference/fraud_addresses.csv "
                                                               "or DAY_DIR/../reference/fraud_addresses.csv"),
              workers: int = typer.Option(2, help="processes (one Tesseract thread each)"),
-             weights: Path = typer.Option(WEIGHTS, help="label detector weights")) -> None:
+             weights: Path = typer.Option(WEIGHTS, help="label detector weights"),
+             sender: bool = typer.Option(True, "--sender/--no-sender",
+                                         help="also OCR the sender block (--no-sender: recipient only, faster)")) -> None:
     """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -98,7 +100,7 @@ def read_cmd(ctx: typer.Context,
         fraud_csv = next((c for c in candidates if c.is_file()), None)
         if fraud_csv is None:
             console.print("[yellow]no reference/fraud_addresses.csv found: fraud matching is off[/yellow]")
-    spec = ReaderSpec(weights=weights, fraud_csv=fraud_csv)
+    spec = ReaderSpec(weights=weights, fraud_csv=fraud_csv, read_sender=sender)
     with Progress(TextColumn("reading labels"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console) as progress:
         task = progress.add_task("labels", total=None)

@@ -66,3 +66,14 @@ def test_day_with_bad_photos_resumes_from_checkpoints(tmp_path: Path) -> None:
 def test_missing_returns_csv_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="returns.csv"):
         read_day(tmp_path, tmp_path / "w", ReaderSpec(weights=WEIGHTS))
+
+
+def test_sender_is_read_by_default_and_a_recipient_only_run_never_reuses_its_checkpoints(tmp_path: Path) -> None:
+    day, work = _day(tmp_path, n_good=1, bad=False), tmp_path / "work"
+    full = pl.read_parquet(read_day(day, work, ReaderSpec(weights=WEIGHTS), workers=1).out)
+    assert full["sender_address_key"].to_list()[0] is not None
+    only = read_day(day, work, ReaderSpec(weights=WEIGHTS, read_sender=False), workers=1)
+    assert only.reused == 0  # a full read is not a recipient-only read
+    rows = pl.read_parquet(only.out)
+    assert rows["sender_address_key"].to_list() == [None]
+    assert rows["address_key"].to_list() == full["address_key"].to_list()

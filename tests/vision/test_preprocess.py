@@ -91,7 +91,7 @@ def test_rules_of_a_flat_label_are_found() -> None:
 
 
 @pytest.mark.integration
-def test_recipient_band_holds_the_recipient_and_not_the_sender(ocr: object, detector: object) -> None:
+def test_bands_hold_the_recipient_and_the_sender_apart(ocr: object, detector: object) -> None:
     for i in range(2):  # a Chinese and an English label
         text, photo = held_out_photo(i)
         rgb = np.asarray(photo.image)
@@ -109,3 +109,8 @@ def test_recipient_band_holds_the_recipient_and_not_the_sender(ocr: object, dete
         assert fields is not None and fields.sender is None
         assert fields.recipient.address_key == address_key(text.recipient_address)
         assert fields.tracking_no == text.tracking_no
+        assert band.sender is not None  # the sender band holds the sender and not the recipient
+        both = parse_label(ocr.read_lines(band.image) + ocr.read_lines(band.sender))  # type: ignore[attr-defined]
+        assert both is not None and both.sender is not None
+        assert both.sender.address_key == address_key(text.sender_address)
+        assert both.recipient.address_key == fields.recipient.address_key
