@@ -55,6 +55,9 @@ public final class Neo4jLocal {
                 // Small, non-preallocated transaction logs keep test stores and var/ small.
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(64))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // Keep only what recovery needs plus a little (the default keeps 2 days, which for
+                // a million-account load is tens of GB of logs nobody replays: no backups here).
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "128M size")
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
