@@ -17,6 +17,7 @@ on a small machine a busy benchmark otherwise measures its own queueing, not the
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import resource
@@ -56,8 +57,8 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def produce_steadily(bootstrap: str, topic: str, phases: list[list[bytes]], rate: float, client: dict[str, str],
-                     conn: Connection, gc_log: str) -> None:
+def produce_steadily(bootstrap: str, topic: str, phases: list[list[bytes]], rate: float, linger_ms: int,
+                     client: dict[str, str], conn: Connection, gc_log: str) -> None:
     """In its own process, one producer for every phase: on each "go" from `conn`, send that
     phase's events at `rate` per second (event i is due at t0 + i / rate; every millisecond, what
     is due is sent), wait for their acknowledgements, then send back (seconds taken, CPU seconds
@@ -67,8 +68,12 @@ def produce_steadily(bootstrap: str, topic: str, phases: list[list[bytes]], rate
     a producer id, which held the first ~0.5 s of a measured phase back when each phase had its
     own (2-4% of the events at 0.3-0.9 s: the benchmark's p99 by itself)."""
     kafka_hops.log_gc_pauses("producer", gc_log)
-    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1, "acks": "all",
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": linger_ms, "acks": "all",
                          "enable.idempotence": True, **client})
+    # Set-up is done: keep the imported modules and the events out of the cycle collector's full
+    # passes (without this a pass walked them for 150-230 ms in the middle of a run, and the
+    # events due meanwhile then went out in one burst).
+    gc.freeze()
     clock = time.perf_counter_ns
     period_ns = 1e9 / rate
     for events in phases:
@@ -111,8 +116,14 @@ def main() -> None:
     ap.add_argument("--rings", type=int, default=1000)
     ap.add_argument("--warmup-seconds", type=float, default=5.0, help="at the same rate, not measured: the "
                     "scorer joins its group and the broker's JIT compiler settles")
+    ap.add_argument("--linger-ms", type=int, default=5, help="the event producer's linger.ms (5: the default of "
+                    "librdkafka and of Kafka's Java client since 4.0)")
     ap.add_argument("--client", action="append", default=[], metavar="KEY=VALUE",
                     help="a librdkafka setting for the benchmark's event producer and decision reader (repeatable)")
+    ap.add_argument("--scorer-client", action="append", default=[], metavar="KEY=VALUE",
+                    help="a librdkafka setting added to every client of the scorer (repeatable; to try settings)")
+    ap.add_argument("--broker-gc-log", default=None, metavar="PATH", help="the broker's JVM log "
+                    "(-Xlog:gc:file=PATH:time,uptime,tags): its pauses are matched with the stalls")
     ap.add_argument("--bootstrap", default=None, help="use this Kafka instead of starting one")
     ap.add_argument("--stall-ms", type=float, default=100.0, help="list the episodes of events slower than this")
     ap.add_argument("--profile-scorer", default=None, metavar="PATH", help="run the scorer under cProfile, "
@@ -120,6 +131,7 @@ def main() -> None:
     args = ap.parse_args()
 
     client = dict(kv.split("=", 1) for kv in args.client)
+    scorer_client = dict(kv.split("=", 1) for kv in args.scorer_client)
     tmp = Path(tempfile.mkdtemp(prefix="riskgraph-bench-kafka-"))
     cfg = None
     bootstrap = args.bootstrap
@@ -160,6 +172,10 @@ def main() -> None:
                         received.setdefault(_event_id(m.value() or b""), (now, m.timestamp()[1]))
             c.close()
 
+        gc.freeze()  # the alerts and events made above stay out of the cycle collector's full passes
+        machine: list[kafka_hops.CpuSample] = []
+        sampler = threading.Thread(target=kafka_hops.sample_machine, args=(done, machine), daemon=True)
+        sampler.start()
         reader = threading.Thread(target=consume)
         reader.start()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "RISKGRAPH_VAR_DIR": str(tmp / "var")}
@@ -170,6 +186,7 @@ def main() -> None:
             cmd = ["-m", "cProfile", "-o", args.profile_scorer, "-m", "riskgraph", *score_args]
         else:  # the real CLI, with its cycle-collector passes logged
             cmd = ["-c", f"import runpy, sys; from bench import kafka_hops; kafka_hops.log_gc_pauses('scorer', {gc_log!r}); "
+                   f"kafka_hops.override_clients({scorer_client!r}); "
                    f"sys.argv = ['riskgraph', *{score_args!r}]; runpy.run_module('riskgraph', run_name='__main__')"]
         scorer = subprocess.Popen([sys.executable, *cmd], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                   stderr=open(tmp / "scorer.log", "wb"))
@@ -177,7 +194,7 @@ def main() -> None:
 
         here, there = ctx.Pipe()
         producer = ctx.Process(target=produce_steadily,
-                               args=(bootstrap, events_t, [warm, events], args.rate, client, there, gc_log))
+                               args=(bootstrap, events_t, [warm, events], args.rate, args.linger_ms, client, there, gc_log))
         producer.start()
         there.close()  # so that recv() fails instead of waiting forever if the producer dies
 
@@ -234,7 +251,17 @@ def main() -> None:
         found = kafka_hops.stalls(traces, args.stall_ms)
         print(f"episodes of events slower than {args.stall_ms:.0f} ms: {len(found)} "
               f"(t = 0 at wall-clock {min(sent.values()) / 1e9:.3f})")
-        print("\n".join(kafka_hops.stall_lines(found)))
+        jvm = kafka_hops.jvm_pauses(Path(args.broker_gc_log).read_text()) if args.broker_gc_log else []
+        print("\n".join(kafka_hops.stall_lines(found, jvm, machine)))
+        t0s, t1s = min(sent.values()) / 1e9, max(r for r, _ in received.values()) / 1e9
+        if jvm:
+            during = [ms for at, ms in jvm if t0s <= at <= t1s]
+            print(f"broker JVM pauses while measuring: {len(during)}, {sum(during):.0f} ms in all, "
+                  f"worst {max(during, default=0):.0f} ms")
+        if machine:
+            idle = sorted(c.idle_pct for c in machine if t0s <= c.t <= t1s)
+            print(f"machine idle while measuring (50 ms samples): median {kafka_hops.quantile(idle, .5):.0f}%, "
+                  f"{sum(1 for i in idle if i < 5) / len(idle):.0%} of samples under 5%")
         t0, t1 = min(sent.values()), max(r for r, _ in received.values())
         print("cycle-collector passes while measuring:")
         print("\n".join(kafka_hops.gc_summary(Path(gc_log).read_text() if Path(gc_log).exists() else "", t0, t1)))

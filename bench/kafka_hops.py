@@ -14,8 +14,11 @@ tens or hundreds of milliseconds.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Stall:
     events: int
     worst_ms: float
     hop_ms: tuple[float, float, float]  # the worst event's hops
+    window_ns: tuple[int, int]  # from the first slow event's send to the last one's receipt
 
 
 def stalls(traces: Sequence[Trace], threshold_ms: float, gap_s: float = 0.05) -> list[Stall]:
@@ -74,7 +78,7 @@ def stalls(traces: Sequence[Trace], threshold_ms: float, gap_s: float = 0.05) ->
     def close() -> None:
         worst = max(group, key=lambda t: t.total_ms)
         out.append(Stall((group[0].sent_ns - t0) / 1e9, (group[-1].sent_ns - t0) / 1e9, len(group),
-                         worst.total_ms, worst.hops_ms()))
+                         worst.total_ms, worst.hops_ms(), (group[0].sent_ns, max(t.received_ns for t in group))))
 
     for t in ordered:
         if t.total_ms <= threshold_ms:
@@ -88,10 +92,23 @@ def stalls(traces: Sequence[Trace], threshold_ms: float, gap_s: float = 0.05) ->
     return out
 
 
-def stall_lines(found: Sequence[Stall], limit: int = 40) -> list[str]:
-    lines = [f"  t={s.start_s:7.3f}-{s.end_s:7.3f}s  {s.events:5d} events  worst {s.worst_ms:6.0f} ms"
-             f"  (produce {s.hop_ms[0]:.0f} / scorer {s.hop_ms[1]:.0f} / decision {s.hop_ms[2]:.0f})"
-             for s in found[:limit]]
+def stall_lines(found: Sequence[Stall], jvm: Sequence[tuple[float, float]] = (),
+                machine: Sequence[CpuSample] = (), limit: int = 40) -> list[str]:
+    """One line per episode, with what else happened in its window: the broker's JVM pauses
+    (`jvm`: (start wall s, ms)) and the machine's busiest moment (`machine`)."""
+    lines = []
+    for s in found[:limit]:
+        lo, hi = s.window_ns[0] / 1e9, s.window_ns[1] / 1e9
+        line = (f"  t={s.start_s:7.3f}-{s.end_s:7.3f}s  {s.events:5d} events  worst {s.worst_ms:6.0f} ms"
+                f"  (produce {s.hop_ms[0]:.0f} / scorer {s.hop_ms[1]:.0f} / decision {s.hop_ms[2]:.0f})")
+        pauses = [ms for at, ms in jvm if lo <= at + ms / 1e3 and at <= hi]
+        if pauses:
+            line += f"; broker GC {len(pauses)} pause(s) {sum(pauses):.0f} ms"
+        inside = [c for c in machine if lo <= c.t <= hi]
+        if inside:
+            line += (f"; machine idle down to {min(c.idle_pct for c in inside):.0f}%, "
+                     f"up to {max(c.runnable for c in inside)} runnable")
+        lines.append(line)
     if len(found) > limit:
         lines.append(f"  ... {len(found) - limit} more")
     if len(found) > 1:
@@ -99,6 +116,39 @@ def stall_lines(found: Sequence[Stall], limit: int = 40) -> list[str]:
         lines.append(f"  intervals between stall starts: median {quantile(gaps, .5):.3f} s, "
                      f"min {gaps[0]:.3f}, max {gaps[-1]:.3f}")
     return lines
+
+
+JVM_PAUSE = re.compile(r"^\[([^\]]+)\]\[[^\]]*\]\[gc\s*\] GC\(\d+\) Pause .* ([\d.]+)ms$")
+
+
+def jvm_pauses(gc_log_text: str) -> list[tuple[float, float]]:
+    """(start as wall-clock seconds, ms) of every stop-the-world pause in a JVM log written with
+    -Xlog:gc:file=PATH:time,uptime,tags (the line at its end, stamped when the pause ended)."""
+    out = []
+    for line in gc_log_text.splitlines():
+        if m := JVM_PAUSE.match(line):
+            end = datetime.fromisoformat(m[1].replace("+0000", "+00:00")).timestamp()
+            out.append((end - float(m[2]) / 1e3, float(m[2])))
+    return out
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    t: float  # wall-clock seconds
+    idle_pct: float  # of all CPUs, since the previous sample
+    runnable: int  # tasks running or waiting for a CPU
+
+
+def sample_machine(stop: threading.Event, out: list[CpuSample], every_s: float = 0.05) -> None:
+    """Until `stop`: the machine's idle share and runnable tasks every `every_s` (/proc, Linux)."""
+    prev = None
+    while not stop.wait(every_s):
+        ticks = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+        runnable = int(open("/proc/loadavg").read().split()[3].split("/")[0])
+        if prev is not None:
+            d = [a - b for a, b in zip(ticks, prev, strict=True)]
+            out.append(CpuSample(time.time(), 100.0 * (d[3] + d[4]) / max(1, sum(d)), runnable))
+        prev = ticks
 
 
 GC_LINE = re.compile(r"^GC (\w+) gen(\d) (\d+) ([\d.]+) ms$")
@@ -143,3 +193,22 @@ def gc_summary(log_text: str, t0_ns: int, t1_ns: int) -> list[str]:
         return ["  no cycle-collector pass of 1 ms or more in any benchmark process"]
     return [f"  {name}: {len(v)} passes >= 1 ms, {sum(v):.0f} ms in all, worst {max(v):.1f} ms"
             for name, v in sorted(by.items())]
+
+
+def override_clients(settings: dict[str, str]) -> None:
+    """In the scorer's process, before it starts: add `settings` to the configuration of every
+    Kafka client that riskgraph.alerts.kafka_io creates (to try client settings without editing it)."""
+    if not settings:
+        return
+    import confluent_kafka
+
+    from riskgraph.alerts import kafka_io
+
+    def producer(conf: dict[str, object]) -> confluent_kafka.Producer:
+        return confluent_kafka.Producer({**conf, **settings})
+
+    def consumer(conf: dict[str, object]) -> confluent_kafka.Consumer:
+        return confluent_kafka.Consumer({**conf, **settings})
+
+    kafka_io.Producer = producer  # type: ignore[misc,assignment]
+    kafka_io.Consumer = consumer  # type: ignore[misc,assignment]
