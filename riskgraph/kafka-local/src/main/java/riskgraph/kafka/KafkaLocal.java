@@ -74,6 +74,9 @@ public final class KafkaLocal {
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "true");
+        // The log cleaner's offset map lives on the heap (128 MiB by default: a quarter of the
+        // local broker's heap, held for good); a development broker's compacted topics are small.
+        p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         // Small segments keep a development store small.
         p.setProperty("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         Path tmp = config.resolveSibling(config.getFileName() + ".tmp");
