@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import socket
 import tempfile
 import time
@@ -40,9 +41,19 @@ def main() -> None:
     ap.add_argument("--no-reload", action="store_true", help="skip the timed re-load of the same day")
     ap.add_argument("--warmup-accounts", type=int, default=0,
                     help="load an untimed day of this many accounts (disjoint keys) first, to warm the JVM")
+    ap.add_argument("--workers", type=int, default=1, help="concurrent write transactions per load step")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary store and work folder")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-graph-"))
+    try:
+        run(args, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)  # a 1M-account store is ~10 GB
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
     configure_offline(tmp / "var")
     work = tmp / "work"
     t0 = time.perf_counter()
@@ -65,12 +76,12 @@ def main() -> None:
         with GraphStore(Neo4jConnection(cfg.uri, "neo4j", local_server.read_or_create_password(cfg))) as store:
             if args.warmup_accounts:
                 t0 = time.perf_counter()
-                load(store, ingest_steps(warm_work), build_id_for(WARMUP_DATE), WARMUP_DATE, None, args.batch)
+                load(store, ingest_steps(warm_work), build_id_for(WARMUP_DATE), WARMUP_DATE, None, args.batch, args.workers)
                 print(f"warm-up day ({args.warmup_accounts:,} accounts, untimed): {time.perf_counter() - t0:.1f}s")
             rels_before = sum(analyst.counts(store)[1].values())
             nodes_before = sum(analyst.counts(store)[0].values())
             t0 = time.perf_counter()
-            report = load(store, ingest_steps(work), build_id_for(DATE), DATE, None, args.batch)
+            report = load(store, ingest_steps(work), build_id_for(DATE), DATE, None, args.batch, args.workers)
             elapsed = time.perf_counter() - t0
             labels, rels = analyst.counts(store)
             n_rels = sum(rels.values()) - rels_before
@@ -90,7 +101,7 @@ def main() -> None:
                   f"{_peak_rss_mib():.0f} MiB after export")
             if not args.no_reload:
                 t0 = time.perf_counter()
-                load(store, ingest_steps(work), "build-rerun", DATE, None, args.batch)
+                load(store, ingest_steps(work), "build-rerun", DATE, None, args.batch, args.workers)
                 print(f"re-load of the same day (all MERGE matches): {time.perf_counter() - t0:.1f}s")
     finally:
         local_server.stop(cfg)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,15 @@ class LoadStep:
     rows: Rows  # lazily reads the input; called once per (re-)run of the step
     batch_size: int = 5000
     fresh: FreshPath | None = None  # CREATE path for rows whose key node is new (same result, less work)
+    # Row fields naming what a row writes (rows with equal values touch the same node or link). A step
+    # with a key (or a fresh path, keyed by its node key) may run its batches concurrently.
+    key: tuple[str, ...] = ()
+
+    def row_key(self) -> Callable[[Mapping[str, Any]], Hashable] | None:
+        fields = self.key or ((self.fresh.key,) if self.fresh else ())
+        if not fields:
+            return None
+        return lambda row: tuple(row[f] for f in fields)
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,12 @@ def build_id_for(date: str) -> str:
 
 
 def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
-         progress: Progress | None = None, batch_size: int | None = None) -> LoadReport:
+         progress: Progress | None = None, batch_size: int | None = None, workers: int = 1) -> LoadReport:
     """Run `steps` in order for `build_id`; skips the steps a previous run already finished.
 
     `batch_size` overrides every step's rows-per-transaction (bigger is faster, smaller holds
-    less memory in Neo4j's transaction state)."""
+    less memory in Neo4j's transaction state). `workers` is how many transactions of one keyed
+    step may run at once; steps still run one after another, since later ones read earlier ones."""
     names = [s.name for s in steps]
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate step names in load plan: {names}")
@@ -75,7 +85,8 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
             skipped.append(step.name)
             continue
         t0 = time.perf_counter()
-        written[step.name] = _run_step(store, step, build_id, date, progress, batch_size or step.batch_size)
+        written[step.name] = _run_step(store, step, build_id, date, progress,
+                                       batch_size or step.batch_size, workers)
         seconds[step.name] = time.perf_counter() - t0
         store.write("MATCH (b:Build {build_id: $build_id}) "
                     "SET b.steps_done = CASE WHEN $step IN b.steps_done THEN b.steps_done "
@@ -87,14 +98,14 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
 
 
 def _run_step(store: GraphStore, step: LoadStep, build_id: str, date: str, progress: Progress | None,
-              batch_size: int) -> int:
+              batch_size: int, workers: int) -> int:
     def report(total: int) -> None:
         if progress:
             progress(step.name, total)
 
     return store.write_batches(step.cypher, step.rows(), batch_size,
                                extra={"build_id": build_id, "source": step.source, "date": date}, on_batch=report,
-                               fresh=step.fresh)
+                               fresh=step.fresh, workers=workers, key=step.row_key())
 
 
 def _steps_done(store: GraphStore, build_id: str) -> list[str]:

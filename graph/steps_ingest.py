@@ -217,6 +217,9 @@ def _fingerprint_row(row: dict[str, Any]) -> dict[str, Any]:
     return {"account_id": row["account_id"], "fp": fp}
 
 
+PAIR = ("a", "b")  # the key of a grouped usage row: (account, device or IP)
+
+
 def ingest_steps(work: Path) -> list[LoadStep]:
     """Steps for one day's ingest/ outputs under `work` (any missing file is skipped)."""
     return [
@@ -224,14 +227,20 @@ def ingest_steps(work: Path) -> list[LoadStep]:
                  fresh=ACCOUNTS_NEW),
         LoadStep("orders", "orders", ORDERS, parquet_rows(work / "orders.parquet", transform=_isoformat_row),
                  fresh=ORDERS_NEW),
-        LoadStep("orders.devices", "orders", USES_DEVICE, _grouped(work / "orders.parquet", ("buyer_id", "device_id"))),
-        LoadStep("orders.ips", "orders", USES_IP, _grouped(work / "orders.parquet", ("buyer_id", "ip"))),
-        LoadStep("flows", "orders", FLOWS, parquet_rows(work / "flows.parquet", ("src_account", "dst_account"))),
-        LoadStep("returns", "returns", RETURNS, parquet_rows(work / "returns.parquet", transform=_isoformat_row)),
-        LoadStep("clicks.devices", "clicks", USES_DEVICE, _grouped(work / "sessions.parquet", ("account_id", "device_id"))),
-        LoadStep("clicks.ips", "clicks", USES_IP, _grouped(work / "sessions.parquet", ("account_id", "ip"))),
+        LoadStep("orders.devices", "orders", USES_DEVICE, _grouped(work / "orders.parquet", ("buyer_id", "device_id")),
+                 key=PAIR),
+        LoadStep("orders.ips", "orders", USES_IP, _grouped(work / "orders.parquet", ("buyer_id", "ip")), key=PAIR),
+        LoadStep("flows", "orders", FLOWS, parquet_rows(work / "flows.parquet", ("src_account", "dst_account")),
+                 key=("src_account", "dst_account")),
+        LoadStep("returns", "returns", RETURNS, parquet_rows(work / "returns.parquet", transform=_isoformat_row),
+                 key=("return_id",)),
+        LoadStep("clicks.devices", "clicks", USES_DEVICE, _grouped(work / "sessions.parquet", ("account_id", "device_id")),
+                 key=PAIR),
+        LoadStep("clicks.ips", "clicks", USES_IP, _grouped(work / "sessions.parquet", ("account_id", "ip")), key=PAIR),
         LoadStep("fingerprints", "clicks", FINGERPRINTS,
-                 parquet_rows(work / "fingerprints.parquet", ("account_id", *FINGERPRINT_PROPS), _fingerprint_row)),
-        LoadStep("similar_pairs", "clicks", SIMILAR, parquet_rows(work / "similar_pairs.parquet")),
-        LoadStep("labels", "labels", LABELS, parquet_rows(work / "labels.parquet")),
+                 parquet_rows(work / "fingerprints.parquet", ("account_id", *FINGERPRINT_PROPS), _fingerprint_row),
+                 key=("account_id",)),
+        LoadStep("similar_pairs", "clicks", SIMILAR, parquet_rows(work / "similar_pairs.parquet"),
+                 key=("account_a", "account_b")),
+        LoadStep("labels", "labels", LABELS, parquet_rows(work / "labels.parquet"), key=("account_id",)),
     ]

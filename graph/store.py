@@ -10,7 +10,8 @@ what to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, LiteralString, cast
@@ -105,7 +106,8 @@ class GraphStore:
 
     def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = 5000,
                       extra: Mapping[str, Any] | None = None,
-                      on_batch: Callable[[int], None] | None = None, fresh: FreshPath | None = None) -> int:
+                      on_batch: Callable[[int], None] | None = None, fresh: FreshPath | None = None,
+                      workers: int = 1, key: Callable[[Mapping[str, Any]], Hashable] | None = None) -> int:
         """Run `cypher` once per batch with `$rows` bound to the batch; returns rows written.
 
         Each batch is its own transaction: an interrupted load leaves whole batches only,
@@ -113,18 +115,55 @@ class GraphStore:
         `on_batch` gets the running total after each batch (for progress bars).
         With `fresh`, each batch's rows whose key is not in the database yet go to
         `fresh.cypher` (CREATE instead of MERGE), the others to `cypher`, in one transaction.
+        With `workers` > 1 and a `key` (what a row writes: rows with equal keys touch the same
+        thing), up to `workers` batches run at once, each in its own transaction, so a multi-core
+        server works on several; a batch sharing a key with one in flight waits for it, so rows
+        about the same thing still apply in input order. Lock conflicts on shared nodes (deadlocks)
+        are transient errors that the managed transaction retries.
         """
+        batches = ({**(extra or {}), "rows": batch} for batch in _chunks(rows, batch_size))
+        if workers <= 1 or key is None:
+            total = 0
+            for params in batches:
+                self._write_batch(cypher, params, fresh)
+                total += len(params["rows"])
+                if on_batch:
+                    on_batch(total)
+            return total
+        return self._write_concurrently(cypher, batches, fresh, workers, key, on_batch)
+
+    def _write_batch(self, cypher: str, params: dict[str, Any], fresh: FreshPath | None) -> None:
+        if fresh is None:
+            self.write(cypher, params)
+        else:
+            with self._translated(fresh.cypher), self._session() as s:
+                s.execute_write(_write_split, fresh, cypher, params)
+
+    def _write_concurrently(self, cypher: str, batches: Iterable[dict[str, Any]], fresh: FreshPath | None,
+                            workers: int, key: Callable[[Mapping[str, Any]], Hashable],
+                            on_batch: Callable[[int], None] | None) -> int:
         total = 0
-        for batch in _chunks(rows, batch_size):
-            params = {**(extra or {}), "rows": batch}
-            if fresh is None:
-                self.write(cypher, params)
-            else:
-                with self._translated(fresh.cypher), self._session() as s:
-                    s.execute_write(_write_split, fresh, cypher, params)
-            total += len(batch)
-            if on_batch:
-                on_batch(total)
+        inflight: dict[Future[None], tuple[frozenset[Hashable], int]] = {}
+
+        def reap(done: Iterable[Future[None]]) -> None:
+            nonlocal total
+            for f in list(done):
+                f.result()  # re-raises the batch's error (already translated) in this thread
+                total += inflight.pop(f)[1]
+                if on_batch:
+                    on_batch(total)
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="graph-write") as pool:
+            for params in batches:
+                keys = frozenset(key(r) for r in params["rows"])
+                blockers = [f for f, (ks, _) in inflight.items() if not ks.isdisjoint(keys)]
+                if blockers:
+                    reap(wait(blockers).done)
+                while len(inflight) >= workers:
+                    reap(wait(inflight, return_when=FIRST_COMPLETED).done)
+                inflight[pool.submit(self._write_batch, cypher, params, fresh)] = (keys, len(params["rows"]))
+            while inflight:  # on an error above, leaving the pool still waits for the running batches
+                reap(wait(inflight, return_when=FIRST_COMPLETED).done)
         return total
 
     def run_schema(self, statements: Sequence[str]) -> None:

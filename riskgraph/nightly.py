@@ -57,7 +57,8 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
     def graph_stage() -> Mapping[str, int]:
         with open_store(settings) as store:
             run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
-            report = load(store, load_plan(work), build_id, date, None, settings.graph_batch_size)
+            report = load(store, load_plan(work), build_id, date, None, settings.graph_batch_size,
+                          settings.graph_workers)
         return {"rows": sum(report.rows_written.values()), "steps_run": len(report.steps_run),
                 "steps_skipped": len(report.steps_skipped)}
 

@@ -22,7 +22,7 @@ app = typer.Typer(help="The Neo4j risk graph: load a day, show counts.", no_args
 console = Console()
 
 
-def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int) -> LoadReport:
+def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int, workers: int = 1) -> LoadReport:
     """Load with a progress display (used by this command and by the nightly pipeline)."""
     steps = load_plan(work_dir)
     with Progress(TextColumn("[bold]graph load[/bold] {task.description}"), BarColumn(),
@@ -32,7 +32,7 @@ def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int)
         def progress(step: str, rows: int) -> None:
             bar.update(task, description=step, completed=rows)
 
-        return load(store, steps, build_id_for(date), date, progress, batch_size)
+        return load(store, steps, build_id_for(date), date, progress, batch_size, workers)
 
 
 @app.command("load")
@@ -44,7 +44,7 @@ def load_cmd(ctx: typer.Context,
         raise typer.BadParameter(f"{work_dir} is not a folder")
     settings = settings_from(ctx)
     with open_store(settings) as store:
-        report = load_work_dir(store, work_dir, date, settings.graph_batch_size)
+        report = load_work_dir(store, work_dir, date, settings.graph_batch_size, settings.graph_workers)
     console.print(f"loaded {report.build_id}: {sum(report.rows_written.values()):,} rows in "
                   f"{len(report.steps_run)} steps ({len(report.steps_skipped)} already done)")
 
