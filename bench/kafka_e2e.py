@@ -158,7 +158,7 @@ def main() -> None:
         def consume() -> None:
             kafka_hops.log_gc_pauses("reader", gc_log)
             c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{tag}", "enable.auto.commit": False,
-                          "fetch.wait.max.ms": 100,  # the broker answers a waiting fetch as soon as data arrives
+                          "fetch.min.bytes": 16384, "fetch.wait.max.ms": 5,  # as the scorer's consumer
                           **client})
             meta = c.list_topics(decisions_t, timeout=30).topics[decisions_t]
             c.assign([TopicPartition(decisions_t, p, OFFSET_BEGINNING) for p in meta.partitions])
