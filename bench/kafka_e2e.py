@@ -32,7 +32,6 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
 
 from bench import kafka_hops
 from bench.alert_workload import make_alerts, make_events
@@ -103,12 +102,6 @@ def _listener_pid(bootstrap: str) -> int | None:
     return int(pid) if pid.isdigit() else None
 
 
-def _create_topic(bootstrap: str, topic: str, config: dict[str, str]) -> None:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    for fut in admin.create_topics([NewTopic(topic, num_partitions=4, replication_factor=1, config=config)]).values():
-        fut.result(timeout=30)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rate", type=int, default=5000, help="events per second")
@@ -144,7 +137,7 @@ def main() -> None:
     scorer: subprocess.Popen[bytes] | None = None
     try:
         # The broker stamps each event with its append time: the hop between producer and scorer.
-        _create_topic(bootstrap, events_t, {"message.timestamp.type": "LogAppendTime"})
+        kafka_io.ensure_topics(bootstrap, [events_t], config={"message.timestamp.type": "LogAppendTime"})
         kafka_io.ensure_topics(bootstrap, [alerts_t, events_t, decisions_t, f"{events_t}.dlq"])
         alerts = make_alerts(args.rings)
         kafka_io.publish_alerts(bootstrap, alerts_t, alerts)
@@ -253,7 +246,8 @@ def main() -> None:
               f"(t = 0 at wall-clock {min(sent.values()) / 1e9:.3f})")
         jvm = kafka_hops.jvm_pauses(Path(args.broker_gc_log).read_text()) if args.broker_gc_log else []
         print("\n".join(kafka_hops.stall_lines(found, jvm, machine)))
-        t0s, t1s = min(sent.values()) / 1e9, max(r for r, _ in received.values()) / 1e9
+        t0, t1 = min(sent.values()), max(r for r, _ in received.values())  # ns, wall clock
+        t0s, t1s = t0 / 1e9, t1 / 1e9
         if jvm:
             during = [ms for at, ms in jvm if t0s <= at <= t1s]
             print(f"broker JVM pauses while measuring: {len(during)}, {sum(during):.0f} ms in all, "
@@ -262,7 +256,6 @@ def main() -> None:
             idle = sorted(c.idle_pct for c in machine if t0s <= c.t <= t1s)
             print(f"machine idle while measuring (50 ms samples): median {kafka_hops.quantile(idle, .5):.0f}%, "
                   f"{sum(1 for i in idle if i < 5) / len(idle):.0%} of samples under 5%")
-        t0, t1 = min(sent.values()), max(r for r, _ in received.values())
         print("cycle-collector passes while measuring:")
         print("\n".join(kafka_hops.gc_summary(Path(gc_log).read_text() if Path(gc_log).exists() else "", t0, t1)))
     finally:

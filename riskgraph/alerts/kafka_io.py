@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from confluent_kafka import (
     OFFSET_BEGINNING,
@@ -39,9 +39,11 @@ def _hint(bootstrap: str) -> str:
             "or point KAFKA_BOOTSTRAP at your cluster")
 
 
-def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int = 4, timeout_s: float = 30.0) -> None:
+def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int = 4, timeout_s: float = 30.0,
+                  config: Mapping[str, str] | None = None) -> None:
     """Create the topics that do not exist yet (one replica: the local broker; a production
-    cluster's topics are normally created by its owners and are left as they are)."""
+    cluster's topics are normally created by its owners and are left as they are), with the
+    topic-level `config` (e.g. message.timestamp.type) if given."""
     admin = AdminClient({"bootstrap.servers": bootstrap})
     try:
         existing = set(admin.list_topics(timeout=timeout_s).topics)
@@ -50,7 +52,8 @@ def ensure_topics(bootstrap: str, topics: Sequence[str], partitions: int = 4, ti
     missing = [t for t in dict.fromkeys(topics) if t not in existing]
     if not missing:
         return
-    futures = admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing],
+    futures = admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1,
+                                            config=dict(config or {})) for t in missing],
                                   operation_timeout=timeout_s)
     for topic, fut in futures.items():
         try:
