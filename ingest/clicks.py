@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,15 +21,18 @@ import numpy as np
 import polars as pl
 
 from ingest import quarantine as q
+from ingest.contract import CONTRACT
 from ingest.csvread import LINE
 from ingest.errors import InputError
 from ingest.normalize import timestamp_expr
-from ingest.rules import Rule, missing_rule, split_rows
-from ingest.schema import CLICK_REQUIRED
+from ingest.rules import ReadSpec, Rule, contract_rules, require_timezone, split_rows
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BLOCK_BYTES = 32 << 20
+SOURCE = "clicks"  # the contract's name for the click files (and the [ingest.columns] table)
+_CONTRACT = CONTRACT[SOURCE]
+_BOM = b"\xef\xbb\xbf"
 _STRING_FIELDS = ("account_id", "session_id", "device_id", "ip", "user_agent", "ts", "event", "page")
 RAW_SCHEMA = pl.Schema({**{f: pl.String for f in _STRING_FIELDS}, "dwell_ms": pl.Float64})
 _CATEGORICAL = ("account_id", "session_id", "device_id", "ip", "user_agent", "event", "page")
@@ -55,13 +58,15 @@ def click_files(day: Path) -> list[Path]:
     return files
 
 
-def iter_clicks(day: Path, files: list[Path], block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[ClickChunk]:
+def iter_clicks(day: Path, files: list[Path], spec: ReadSpec | None = None) -> Iterator[ClickChunk]:
     """Yield typed event chunks of every file in order; `file` is the index into `files`."""
+    spec = spec or ReadSpec()
+    names = spec.cfg.renames(SOURCE)  # contract field -> the export's field
     for index, path in enumerate(files):
         source = path.relative_to(day).as_posix()
-        for first_line, block in _blocks(path, block_bytes):
-            raw, bad = _parse_block(block, first_line, source)
-            events, invalid = _validate(raw, source)
+        for first_line, block in _blocks(path, spec.cfg.click_block_bytes):
+            raw, bad = _parse_block(block, first_line, source, names)
+            events, invalid = _validate(raw, source, spec)
             events = events.with_columns(pl.lit(index, dtype=pl.UInt16).alias("file"))
             yield ClickChunk(events.select(EVENT_SCHEMA.names()).cast(EVENT_SCHEMA),
                              pl.concat([bad, invalid], how="vertical_relaxed"), len(block))
@@ -72,6 +77,8 @@ def _blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes]]:
     line = 1
     carry = b""
     with path.open("rb") as fh:
+        if fh.read(len(_BOM)) != _BOM:  # a byte-order mark (some exporters write one) is not part of line 1
+            fh.seek(0)
         while True:
             data = fh.read(block_bytes)
             if not data:
@@ -88,21 +95,25 @@ def _blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, bytes]]:
         yield line, carry + b"\n"
 
 
-def _parse_block(block: bytes, first_line: int, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _parse_block(block: bytes, first_line: int, source: str, names: dict[str, str]
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     n_lines = block.count(b"\n")
     clean = b"\n\n" not in block and not block.startswith(b"\n")
     if clean:
+        theirs = pl.Schema({names[f]: t for f, t in RAW_SCHEMA.items()})
         try:
-            frame = pl.read_ndjson(io.BytesIO(block), schema=RAW_SCHEMA)
+            frame = pl.read_ndjson(io.BytesIO(block), schema=theirs)
         except pl.exceptions.PolarsError:
             frame = None
         if frame is not None and frame.height == n_lines:
             lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+            frame = frame.rename({names[f]: f for f in RAW_SCHEMA.names()})
             return frame.with_columns(pl.Series(LINE, lines)), q.quarantine_frame()
-    return _parse_lines(block, first_line, source)
+    return _parse_lines(block, first_line, source, names)
 
 
-def _parse_lines(block: bytes, first_line: int, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _parse_lines(block: bytes, first_line: int, source: str, names: dict[str, str]
+                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The slow path: decode each line on its own; bad ones become quarantine items."""
     cols: dict[str, list[object]] = {f: [] for f in [*RAW_SCHEMA.names(), LINE]}
     items: list[q.QuarantineItem] = []
@@ -115,9 +126,9 @@ def _parse_lines(block: bytes, first_line: int, source: str) -> tuple[pl.DataFra
             items.append(q.QuarantineItem("ingest", source, None, line, reason, raw[:q.DETAIL_MAX].decode(
                 "utf-8", errors="replace")))
             continue
-        coerced = _coerce(obj)
+        coerced = _coerce({f: obj.get(names[f]) for f in RAW_SCHEMA.names()})
         if isinstance(coerced, str):
-            items.append(q.QuarantineItem("ingest", source, _str(obj.get("session_id")), line, q.BAD_NUMBER,
+            items.append(q.QuarantineItem("ingest", source, _str(obj.get(names["session_id"])), line, q.BAD_NUMBER,
                                           coerced))
             continue
         for f, v in coerced.items():
@@ -160,18 +171,19 @@ def _coerce(obj: dict[str, object]) -> dict[str, object] | str:
     return out
 
 
-_RULES: list[Callable[[], Rule]] = [
-    lambda: missing_rule(list(CLICK_REQUIRED)),
-    lambda: Rule(q.BAD_TIMESTAMP, pl.col("_ts").is_null(), pl.lit("ts: not ISO 8601 with offset: ") + pl.col("ts")),
-    lambda: Rule(q.BAD_NUMBER, pl.col("dwell_ms").is_nan() | pl.col("dwell_ms").is_infinite(),
+def _rules(spec: ReadSpec) -> list[Rule]:
+    return [*contract_rules(_CONTRACT, spec),
+            Rule(q.BAD_NUMBER, pl.col("dwell_ms").is_nan() | pl.col("dwell_ms").is_infinite(),
                  pl.lit("dwell_ms is not finite")),
-    lambda: Rule(q.NEGATIVE_DWELL, pl.col("dwell_ms") < 0,
-                 pl.lit("dwell_ms is negative: ") + pl.col("dwell_ms").cast(pl.String)),
-]
+            Rule(q.NEGATIVE_DWELL, pl.col("dwell_ms") < 0,
+                 pl.lit("dwell_ms is negative: ") + pl.col("dwell_ms").cast(pl.String))]
 
 
-def _validate(raw: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    blank_is_missing = [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c) for c in CLICK_REQUIRED]
-    parsed = raw.with_columns(blank_is_missing).with_columns(timestamp_expr(pl.col("ts")).alias("_ts"))
-    good, bad = split_rows(parsed, [r() for r in _RULES], source, "session_id")
+def _validate(raw: pl.DataFrame, source: str, spec: ReadSpec) -> tuple[pl.DataFrame, pl.DataFrame]:
+    blank_is_missing = [pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
+                        for c in _CONTRACT.required]
+    raw = raw.with_columns(blank_is_missing)
+    require_timezone(raw, source, _CONTRACT, spec)
+    parsed = raw.with_columns(timestamp_expr(pl.col("ts"), spec.cfg.timezone).alias("_ts"))
+    good, bad = split_rows(parsed, _rules(spec), source, "session_id")
     return good.drop("ts").rename({"_ts": "ts"}), bad

@@ -9,7 +9,7 @@ record 1); this equals the physical line unless a quoted field spans lines.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from ingest.errors import InputError
-from ingest.quarantine import INVALID_UTF8, MALFORMED_ROW, QuarantineItem, quarantine_frame
+from ingest.quarantine import DETAIL_MAX, INVALID_UTF8, MALFORMED_ROW, QuarantineItem, quarantine_frame
 
 LINE = "_line"
 DEFAULT_BLOCK_BYTES = 16 << 20
@@ -27,7 +27,7 @@ DEFAULT_BLOCK_BYTES = 16 << 20
 
 @dataclass(frozen=True)
 class CsvChunk:
-    rows: pl.DataFrame  # the required columns as String (stripped, "" -> null) plus `_line` (Int64)
+    rows: pl.DataFrame  # the contract's columns as String (stripped, "" -> null) plus `_line` (Int64)
     quarantined: pl.DataFrame  # QUARANTINE-shaped rows found in this chunk
 
 
@@ -50,18 +50,28 @@ def read_header(path: Path) -> list[str]:
     return [h.strip() for h in header]
 
 
-def check_columns(path: Path, header: list[str], required: tuple[str, ...]) -> None:
+def check_columns(path: Path, header: list[str], required: tuple[str, ...],
+                  renames: Mapping[str, str] | None = None) -> None:
+    renames = renames or {}
     for col in required:
-        if col not in header:
-            raise InputError(f"{path}: required column '{col}' is missing (found: {', '.join(header)}); "
-                             "fix the export or the input contract in docs/ingest.md")
+        theirs = renames.get(col, col)
+        if theirs not in header:
+            mapped = f" (the export's name for '{col}' in [ingest.columns])" if theirs != col else ""
+            raise InputError(f"{path}: required column '{theirs}'{mapped} is missing (found: {', '.join(header)}); "
+                             "fix the export, or map its column names in [ingest.columns] (docs/ingest.md)")
 
 
-def iter_csv(path: Path, source: str, required: tuple[str, ...],
-             block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[CsvChunk]:
-    """Yield chunks of `path` holding the `required` columns; malformed and non-UTF-8 rows quarantined."""
+def iter_csv(path: Path, source: str, required: tuple[str, ...], block_bytes: int = DEFAULT_BLOCK_BYTES,
+             optional: tuple[str, ...] = (), renames: Mapping[str, str] | None = None) -> Iterator[CsvChunk]:
+    """Yield chunks of `path` holding the `required` and `optional` columns under their contract
+    names (`renames`: contract name -> the export's name); an absent optional column is null.
+    Malformed and non-UTF-8 rows are quarantined."""
+    renames = dict(renames or {})
     header = read_header(path)
-    check_columns(path, header, required)
+    check_columns(path, header, required, renames)
+    wanted = [*required, *optional]
+    present = {renames.get(c, c): c for c in wanted if renames.get(c, c) in header}
+    absent = [c for c in wanted if c not in present.values()]
     skipped = _Skipped()
 
     def on_invalid(row: pcsv.InvalidRow) -> str:
@@ -69,7 +79,7 @@ def iter_csv(path: Path, source: str, required: tuple[str, ...],
         skipped.numbers.append(number)
         skipped.items.append(QuarantineItem(
             "ingest", source, None, number if number > 0 else None, MALFORMED_ROW,
-            f"expected {row.expected_columns} fields, found {row.actual_columns}: {row.text}"))
+            f"expected {row.expected_columns} fields, found {row.actual_columns}: {row.text[:DETAIL_MAX]}"))
         return "skip"
 
     reader = pcsv.open_csv(
@@ -77,9 +87,14 @@ def iter_csv(path: Path, source: str, required: tuple[str, ...],
         read_options=pcsv.ReadOptions(use_threads=False, block_size=block_bytes),
         parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
-            include_columns=list(required), column_types={c: pa.binary() for c in required},
+            include_columns=list(present), column_types={c: pa.binary() for c in present},
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
+
+    def contract_names(frame: pl.DataFrame) -> pl.DataFrame:
+        frame = frame.rename(present).with_columns(pl.lit(None, pl.String).alias(c) for c in absent)
+        return frame.select(*wanted, LINE)
+
     good_before = 0
     for batch in reader:
         lines = _record_numbers(good_before, batch.num_rows, skipped.numbers)
@@ -87,10 +102,13 @@ def iter_csv(path: Path, source: str, required: tuple[str, ...],
         rows, bad = _decode(batch, lines, source)
         quarantined = pl.concat([quarantine_frame(skipped.items), bad])
         skipped.items.clear()
-        yield CsvChunk(rows, quarantined)
+        yield CsvChunk(contract_names(rows), quarantined)
     if skipped.items:  # malformed rows after the last good batch
-        yield CsvChunk(pl.DataFrame(schema={**{c: pl.String for c in required}, LINE: pl.Int64}),
-                       quarantine_frame(skipped.items))
+        yield CsvChunk(empty_rows(wanted), quarantine_frame(skipped.items))
+
+
+def empty_rows(columns: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(schema={**{c: pl.String for c in columns}, LINE: pl.Int64})
 
 
 def _record_numbers(good_before: int, n: int, skipped: list[int]) -> np.ndarray:

@@ -12,3 +12,13 @@ class RiskgraphError(Exception):
 
 class InputError(RiskgraphError):
     """An input file breaks the input contract (missing file or required column)."""
+
+
+class MediaPathError(RiskgraphError):
+    """A photo or audio path that resolves outside the day folder (quarantined as `path_outside_day`)."""
+
+    reason = "path_outside_day"
+
+    def __init__(self, raw: str, resolved: str) -> None:
+        self.detail = f"{raw[:80]!r} resolves to {resolved[:80]!r}, outside the day folder"
+        super().__init__(self.detail)

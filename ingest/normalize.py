@@ -196,21 +196,46 @@ def normalize_phone(raw: str | None) -> str | None:
 
 # --- Timestamps -------------------------------------------------------------------------------
 
-# ISO 8601 with an offset (2026-11-27T10:00:00+08:00, fractional seconds allowed, "Z" for UTC).
-# chrono's %+ also accepts a space for "T"; a timestamp without an offset is rejected, because a
-# local time without its zone cannot be placed on the platform's timeline.
+# ISO 8601 with an offset (2026-11-27T10:00:00+08:00, fractional seconds allowed, "Z" for UTC);
+# chrono's %+ also accepts a space for "T". A timestamp without an offset (2026-11-27T10:00:00, or
+# 2026-11-27 10:00) is a local time: it is placed on the timeline only with the export's configured
+# zone (`IngestConfig.timezone`); without one it is not parsed here (the readers then say which
+# setting is missing). A local time that does not exist (skipped by a DST change) is unparseable; one
+# that exists twice takes the earlier instant.
 _TS_FORMAT = "%+"
+_NAIVE_FORMAT = "%Y-%m-%dT%H:%M:%S%.f"
 
 
-def timestamp_expr(expr: pl.Expr) -> pl.Expr:
-    """Polars expression: ISO 8601 strings with offset -> Datetime(us, UTC); null if unparseable."""
+def _with_offset(expr: pl.Expr) -> pl.Expr:
     return (expr.str.strip_chars().str.replace(r"[zZ]$", "+00:00")
             .str.to_datetime(_TS_FORMAT, time_unit="us", time_zone="UTC", strict=False))
 
 
-def parse_timestamp(raw: str | None) -> datetime | None:
+def _naive(expr: pl.Expr) -> pl.Expr:
+    text = (expr.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+            .str.replace(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$", "${1}:00"))
+    return text.str.to_datetime(_NAIVE_FORMAT, time_unit="us", strict=False)
+
+
+def timestamp_expr(expr: pl.Expr, timezone: str | None = None) -> pl.Expr:
+    """Polars expression: ISO 8601 strings -> Datetime(us, UTC); null if unparseable.
+
+    With `timezone` (an IANA name), timestamps without an offset are read as local times there."""
+    offset = _with_offset(expr)
+    if timezone is None:
+        return offset
+    local = _naive(expr).dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null")
+    return pl.coalesce(offset, local.dt.convert_time_zone("UTC"))
+
+
+def naive_timestamp_expr(expr: pl.Expr) -> pl.Expr:
+    """True where the value is a well-formed ISO 8601 local time without an offset."""
+    return _with_offset(expr).is_null() & _naive(expr).is_not_null()
+
+
+def parse_timestamp(raw: str | None, timezone: str | None = None) -> datetime | None:
     """The scalar form of `timestamp_expr` (same rules), for per-item code in asr/ and vision/."""
     if raw is None:
         return None
-    value = pl.select(timestamp_expr(pl.lit(raw, dtype=pl.String))).item()
+    value = pl.select(timestamp_expr(pl.lit(raw, dtype=pl.String), timezone)).item()
     return value if isinstance(value, datetime) else None

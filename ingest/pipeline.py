@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -21,10 +22,12 @@ import pyarrow.parquet as pq
 from ingest import schema
 from ingest.clicks import click_files, iter_clicks
 from ingest.config import IngestConfig
+from ingest.contract import CSV_SOURCES
 from ingest.fingerprint import account_fingerprints
 from ingest.flows import build_flows, join_returns
 from ingest.parquet import write_table
 from ingest.quarantine import quarantine_frame, write_quarantine
+from ingest.rules import ReadSpec
 from ingest.sessions import mark_regular, session_stats, session_table, sessionize
 from ingest.similar import similar_pairs
 from ingest.tables import (
@@ -41,13 +44,25 @@ log = logging.getLogger(__name__)
 # on_progress(step, done, total, unit): unit is "bytes" (reading clicks) or "steps"
 ProgressFn = Callable[[str, int, int, str], None]
 QUARANTINE_FILE = Path("quarantine") / "ingest.parquet"
-_CSV_SOURCES = list(schema.REQUIRED_COLUMNS)
 
 
 @dataclass(frozen=True)
 class StageResult:
     rows: dict[str, int] = field(default_factory=dict)  # output stem -> rows written
     quarantined: int = 0  # rows this run sent to quarantine
+    # rows kept that merely have no media (a call without a recording, a return without a photo):
+    # not bad data, so not quarantined; counted here so the report can say how many
+    without_media: dict[str, int] = field(default_factory=dict)
+
+
+def build_date_of(day: Path, build_date: date | None = None) -> date | None:
+    """The build date: given, or the day folder's name when it is YYYY-MM-DD (RAW/2026-11-27)."""
+    if build_date is not None:
+        return build_date
+    try:
+        return date.fromisoformat(day.name)
+    except ValueError:
+        return None
 
 
 def _noop(step: str, done: int, total: int, unit: str) -> None:
@@ -55,20 +70,21 @@ def _noop(step: str, done: int, total: int, unit: str) -> None:
 
 
 def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
-                  on_progress: ProgressFn = _noop) -> StageResult:
-    cfg = cfg or IngestConfig()
+                  on_progress: ProgressFn = _noop, build_date: date | None = None) -> StageResult:
+    """`build_date` (default: the day folder's name, if a date) bounds timestamps (future_timestamp)."""
+    spec = ReadSpec.for_build(cfg or IngestConfig(), build_date_of(day, build_date))
     steps = ("accounts", "orders", "returns", "calls", "reference", "flows")
     on_progress("tables", 0, len(steps), "steps")
-    accounts = read_accounts(day, cfg.csv_block_bytes)
+    accounts = read_accounts(day, spec)
     on_progress("tables", 1, len(steps), "steps")
-    orders = read_orders(day, cfg.csv_block_bytes)
+    orders = read_orders(day, spec)
     on_progress("tables", 2, len(steps), "steps")
-    returns = read_returns(day, cfg.csv_block_bytes)
+    returns = read_returns(day, spec)
     on_progress("tables", 3, len(steps), "steps")
-    calls = read_calls(day, cfg.csv_block_bytes)
+    calls = read_calls(day, spec)
     on_progress("tables", 4, len(steps), "steps")
-    labels = read_labels(day, cfg.csv_block_bytes)
-    fraud_addresses = read_fraud_addresses(day, cfg.csv_block_bytes)
+    labels = read_labels(day, spec)
+    fraud_addresses = read_fraud_addresses(day, spec)
     on_progress("tables", 5, len(steps), "steps")
     outputs = {
         "accounts": accounts.rows.sort("account_id"),
@@ -82,20 +98,23 @@ def ingest_orders(day: Path, work: Path, cfg: IngestConfig | None = None,
     rows = _write_outputs(work, outputs)
     bad = [accounts.quarantined, orders.quarantined, returns.quarantined, calls.quarantined, labels.quarantined,
            fraud_addresses.quarantined]
-    n_bad = _update_quarantine(work, pl.col("source").is_in(_CSV_SOURCES), bad)
+    n_bad = _update_quarantine(work, pl.col("source").is_in(CSV_SOURCES), bad)
     on_progress("tables", len(steps), len(steps), "steps")
-    return StageResult(rows, n_bad)
+    without = {"calls_without_audio": outputs["calls_meta"].get_column("audio").null_count(),
+               "returns_without_photo": outputs["returns"].get_column("photo").null_count()}
+    return StageResult(rows, n_bad, without)
 
 
 def ingest_clicks(day: Path, work: Path, cfg: IngestConfig | None = None,
-                  on_progress: ProgressFn = _noop) -> StageResult:
+                  on_progress: ProgressFn = _noop, build_date: date | None = None) -> StageResult:
     cfg = cfg or IngestConfig()
+    spec = ReadSpec.for_build(cfg, build_date_of(day, build_date))
     files = click_files(day)
     total = sum(f.stat().st_size for f in files)
     done = 0
     on_progress("read clicks", 0, total, "bytes")
     chunks, bad = [], []
-    for chunk in iter_clicks(day, files, cfg.click_block_bytes):
+    for chunk in iter_clicks(day, files, spec):
         chunks.append(chunk.events)
         bad.append(chunk.quarantined)
         done += chunk.bytes_read

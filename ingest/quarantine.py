@@ -18,6 +18,7 @@ from ingest.parquet import write_table
 from ingest.schema import QUARANTINE
 
 DETAIL_MAX = 200  # characters of the offending value kept in `detail`
+ITEM_MAX = 256  # characters of an item id kept (an over-long id is itself the bad value)
 
 # The reasons ingest itself uses (other stages may add their own).
 INVALID_JSON = "invalid_json"
@@ -28,8 +29,10 @@ BAD_TIMESTAMP = "bad_timestamp"
 BAD_NUMBER = "bad_number"
 NEGATIVE_AMOUNT = "negative_amount"
 NEGATIVE_DWELL = "negative_dwell"
-BAD_ID = "bad_id"
 DUPLICATE_ID = "duplicate_id"
+TOO_LONG = "too_long"  # a key or free-text value over its documented maximum length
+FUTURE_TIMESTAMP = "future_timestamp"  # later than the build date plus the configured tolerance
+PATH_OUTSIDE_DAY = "path_outside_day"  # a photo or audio path that resolves outside the day folder
 
 
 _POLARS_SCHEMA = pl.Schema({f.name: pl.String for f in QUARANTINE} | {"line": pl.Int64})
@@ -54,7 +57,7 @@ def quarantine_frame(items: Iterable[QuarantineItem] = ()) -> pl.DataFrame:
 def write_quarantine(path: Path, parts: Sequence[pl.DataFrame]) -> int:
     """Write the concatenated parts atomically, sorted by (source, line); returns the row count."""
     frame = pl.concat([quarantine_frame(), *parts], how="vertical_relaxed")
-    frame = frame.with_columns(pl.col("detail").str.slice(0, DETAIL_MAX)).sort(
+    frame = frame.with_columns(pl.col("detail").str.slice(0, DETAIL_MAX), pl.col("item").str.slice(0, ITEM_MAX)).sort(
         "source", "line", "reason", nulls_last=True)
     write_table(frame, path, QUARANTINE)
     return frame.height

@@ -1,4 +1,4 @@
-"""The input contract (required columns) and the exact Arrow schema of every file ingest writes.
+"""The exact Arrow schema of every file ingest writes (the input contract is in ingest/contract.py).
 
 graph/ codes against these schemas; docs/ingest.md documents the same columns with their meaning.
 Changing a schema here is a contract change: update docs/ingest.md and graph/ in the same commit.
@@ -9,22 +9,6 @@ All timestamps are UTC, microsecond precision. Ids are strings exactly as the pl
 from __future__ import annotations
 
 import pyarrow as pa
-
-# --- input contract: required columns per file (extra columns are allowed and ignored) --------
-
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "accounts.csv": ("account_id", "created_at", "phone", "register_ip", "register_device"),
-    "orders.csv": ("order_id", "account_id", "seller_id", "amount", "coupon_id", "ship_address",
-                   "ship_phone", "device_id", "ip", "created_at"),
-    "returns.csv": ("return_id", "order_id", "account_id", "reason", "photo", "created_at"),
-    "calls.csv": ("call_id", "caller_phone", "account_id", "audio", "started_at"),
-    # optional reference files (absent: empty outputs)
-    "reference/labels.csv": ("account_id", "label", "source"),
-    "reference/fraud_addresses.csv": ("address", "source", "first_seen"),
-}
-# Click events: a line missing one of these is quarantined (missing_field); the others may be absent.
-CLICK_REQUIRED = ("account_id", "session_id", "ts", "event")
-CLICK_OPTIONAL = ("device_id", "ip", "user_agent", "page", "dwell_ms")
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -49,7 +33,7 @@ ACCOUNTS = pa.schema([
 ])
 
 ORDERS = pa.schema([
-    ("order_id", pa.string()),        # 10 digits
+    ("order_id", pa.string()),        # opaque, as exported
     ("buyer_id", pa.string()),        # orders.csv account_id
     ("seller_id", pa.string()),       # an account_id
     ("amount", pa.float64()),         # >= 0, platform currency units

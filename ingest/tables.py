@@ -1,8 +1,9 @@
-"""Typed readers for the day's CSV tables: accounts, orders, returns, calls metadata.
+"""Typed readers for the day's CSV tables: accounts, orders, returns, calls metadata, reference lists.
 
-Each reader streams its file through `iter_csv`, types the columns with polars expressions and
-sends rows that break a rule to quarantine (first failing rule wins, in the order listed per
-table). Output frames match the schemas in `ingest.schema`.
+Each reader streams its file through `iter_csv` (columns under their contract names, absent
+optional ones null), types the columns with polars expressions and sends rows that break a rule
+to quarantine (first failing rule wins: the shared contract rules, then the table's own). Output
+frames match the schemas in `ingest.schema`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 import polars as pl
 
 from ingest import quarantine as q
-from ingest.csvread import DEFAULT_BLOCK_BYTES, LINE, iter_csv
+from ingest.contract import CONTRACT
+from ingest.csvread import LINE, empty_rows, iter_csv
+from ingest.media import inside_day
 from ingest.normalize import address_keys, normalize_phone, timestamp_expr
-from ingest.rules import Rule, amount_rules, missing_rule, split_rows, timestamp_rule
-from ingest.schema import REQUIRED_COLUMNS
+from ingest.rules import ReadSpec, Rule, amount_rules, contract_rules, require_timezone, split_rows
 
-ORDER_ID = r"^\d{10}$"
+_OUTSIDE = "_media_outside"
 
 
 @dataclass(frozen=True)
@@ -28,16 +30,30 @@ class TableResult:
     quarantined: pl.DataFrame  # QUARANTINE-shaped
 
 
-def _read(path: Path, source: str, rules: Sequence[Rule], id_col: str,
-          typed: Callable[[pl.DataFrame], pl.DataFrame], block_bytes: int, unique: bool = True) -> TableResult:
+def _media_rule(col: str) -> Rule:
+    return Rule(q.PATH_OUTSIDE_DAY, pl.col(_OUTSIDE),
+                pl.lit(f"{col} resolves outside the day folder: ") + pl.col(col).str.slice(0, 80))
+
+
+def _read(day: Path, source: str, spec: ReadSpec, id_col: str, typed: Callable[[pl.DataFrame], pl.DataFrame],
+          extra_rules: Sequence[Rule] = (), unique: bool = True) -> TableResult:
+    contract = CONTRACT[source]
+    rules = [*contract_rules(contract, spec), *extra_rules]
+    if contract.media:
+        rules.append(_media_rule(contract.media))
     goods, bads = [], []
-    for chunk in iter_csv(path, source, REQUIRED_COLUMNS[source], block_bytes):
-        good, bad = split_rows(chunk.rows, rules, source, id_col)
-        goods.append(typed(good))
+    for chunk in iter_csv(day / source, source, contract.required, spec.cfg.csv_block_bytes, contract.optional,
+                          spec.cfg.renames(source)):
+        require_timezone(chunk.rows, source, contract, spec)
+        rows = chunk.rows
+        if contract.media:  # before anything opens the file: confined to the day folder (symlinks resolved)
+            rows = map_distinct(rows, contract.media, lambda v: inside_day(day, v), _OUTSIDE, pl.Boolean)
+            rows = rows.with_columns(~pl.col(_OUTSIDE))
+        good, bad = split_rows(rows, rules, source, id_col)
+        goods.append(typed(good.drop(_OUTSIDE, strict=False)))
         bads.extend([chunk.quarantined, bad])
     if not goods:  # header only
-        empty = pl.DataFrame(schema={**{c: pl.String for c in REQUIRED_COLUMNS[source]}, LINE: pl.Int64})
-        goods.append(typed(empty))
+        goods.append(typed(empty_rows(list(contract.columns))))
     rows = pl.concat(goods)
     # duplicate ids: the first occurrence wins, later ones are quarantined
     dup = rows.select(pl.col(id_col).is_first_distinct().not_()).to_series()
@@ -51,11 +67,11 @@ def _read(path: Path, source: str, rules: Sequence[Rule], id_col: str,
     return TableResult(rows, pl.concat([q.quarantine_frame(), *bads], how="vertical_relaxed"))
 
 
-def map_distinct(frame: pl.DataFrame, col: str, fn: Callable[[list[str]], Sequence[str | None]],
-                 out: str) -> pl.DataFrame:
+def map_distinct(frame: pl.DataFrame, col: str, fn: Callable[[list[str]], Sequence[object]],
+                 out: str, dtype: type[pl.DataType] = pl.String) -> pl.DataFrame:
     """Add column `out` = fn over the distinct non-null values of `col` (each computed once)."""
     distinct = frame.select(pl.col(col).drop_nulls().unique().sort()).to_series().to_list()
-    mapping = pl.DataFrame({col: distinct, out: fn(distinct)}, schema={col: pl.String, out: pl.String})
+    mapping = pl.DataFrame({col: distinct, out: fn(distinct)}, schema={col: pl.String, out: dtype})
     return frame.join(mapping, on=col, how="left", maintain_order="left")
 
 
@@ -63,89 +79,85 @@ def _phones(values: list[str]) -> list[str | None]:
     return [normalize_phone(v) for v in values]
 
 
-def read_accounts(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    rules = [missing_rule(["account_id", "created_at"]), timestamp_rule("created_at")]
+def _ts(col: str, spec: ReadSpec) -> pl.Expr:
+    return timestamp_expr(pl.col(col), spec.cfg.timezone).alias(col)
+
+
+def read_accounts(day: Path, spec: ReadSpec | None = None) -> TableResult:
+    spec = spec or ReadSpec()
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
-        return f.select(
-            "account_id", timestamp_expr(pl.col("created_at")).alias("created_at"),
-            pl.col("phone").alias("phone_raw"), "register_ip", "register_device", LINE)
+        return f.select("account_id", _ts("created_at", spec), pl.col("phone").alias("phone_raw"), "register_ip",
+                        "register_device", LINE)
 
-    result = _read(day / "accounts.csv", "accounts.csv", rules, "account_id", typed, block_bytes)
+    result = _read(day, "accounts.csv", spec, "account_id", typed)
     return TableResult(map_distinct(result.rows, "phone_raw", _phones, "phone"), result.quarantined)
 
 
-def read_orders(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    rules = [missing_rule(["order_id", "account_id", "seller_id", "amount", "created_at"]),
-             Rule(q.BAD_ID, ~pl.col("order_id").str.contains(ORDER_ID),
-                  pl.lit("order_id is not a 10-digit number: ") + pl.col("order_id")),
-             timestamp_rule("created_at"), *amount_rules("amount")]
+def read_orders(day: Path, spec: ReadSpec | None = None) -> TableResult:
+    spec = spec or ReadSpec()
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
         return f.select(
             "order_id", pl.col("account_id").alias("buyer_id"), "seller_id",
             pl.col("amount").cast(pl.Float64), "coupon_id", "ship_address",
-            pl.col("ship_phone").alias("ship_phone_raw"),
-            "device_id", "ip", timestamp_expr(pl.col("created_at")).alias("created_at"), LINE)
+            pl.col("ship_phone").alias("ship_phone_raw"), "device_id", "ip", _ts("created_at", spec), LINE)
 
-    result = _read(day / "orders.csv", "orders.csv", rules, "order_id", typed, block_bytes)
+    result = _read(day, "orders.csv", spec, "order_id", typed, amount_rules("amount"))
     rows = map_distinct(result.rows, "ship_address", address_keys, "address_key")
     return TableResult(map_distinct(rows, "ship_phone_raw", _phones, "ship_phone"), result.quarantined)
 
 
-def read_returns(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    rules = [missing_rule(["return_id", "order_id", "account_id", "created_at"]), timestamp_rule("created_at")]
+def read_returns(day: Path, spec: ReadSpec | None = None) -> TableResult:
+    spec = spec or ReadSpec()
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
-        return f.select("return_id", "order_id", "account_id", "reason", "photo",
-                        timestamp_expr(pl.col("created_at")).alias("created_at"), LINE)
+        return f.select("return_id", "order_id", "account_id", "reason", "photo", _ts("created_at", spec), LINE)
 
-    return _read(day / "returns.csv", "returns.csv", rules, "return_id", typed, block_bytes)
+    return _read(day, "returns.csv", spec, "return_id", typed)
 
 
-def read_calls(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    rules = [missing_rule(["call_id", "started_at"]), timestamp_rule("started_at")]
+def read_calls(day: Path, spec: ReadSpec | None = None) -> TableResult:
+    spec = spec or ReadSpec()
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
-        return f.select(
-            "call_id", pl.col("caller_phone").alias("caller_phone_raw"), "account_id", "audio",
-            timestamp_expr(pl.col("started_at")).alias("started_at"), LINE)
+        return f.select("call_id", pl.col("caller_phone").alias("caller_phone_raw"), "account_id", "audio",
+                        _ts("started_at", spec), LINE)
 
-    result = _read(day / "calls.csv", "calls.csv", rules, "call_id", typed, block_bytes)
+    result = _read(day, "calls.csv", spec, "call_id", typed)
     return TableResult(map_distinct(result.rows, "caller_phone_raw", _phones, "caller_phone"), result.quarantined)
 
 
-def read_labels(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
+def read_labels(day: Path, spec: ReadSpec | None = None) -> TableResult:
     """reference/labels.csv: partial, noisy labels; an account may have several rows (one per source).
 
     The file is optional (a platform may have no labels yet): absent, the result is empty.
     """
+    spec = spec or ReadSpec()
     source = "reference/labels.csv"
-    rules = [missing_rule(["account_id", "label"])]
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
         return f.select("account_id", pl.col("label").str.to_lowercase(), "source", LINE)
 
     if not (day / source).exists():
-        empty = pl.DataFrame(schema={"account_id": pl.String, "label": pl.String, "source": pl.String, LINE: pl.Int64})
-        return TableResult(empty, q.quarantine_frame())
-    return _read(day / source, source, rules, "account_id", typed, block_bytes, unique=False)
+        return TableResult(typed(empty_rows(list(CONTRACT[source].columns))), q.quarantine_frame())
+    return _read(day, source, spec, "account_id", typed, unique=False)
 
 
-def read_fraud_addresses(day: Path, block_bytes: int = DEFAULT_BLOCK_BYTES) -> TableResult:
-    """reference/fraud_addresses.csv: historical bad addresses, keyed like order addresses (optional file)."""
+def read_fraud_addresses(day: Path, spec: ReadSpec | None = None) -> TableResult:
+    """reference/fraud_addresses.csv: historical bad addresses, keyed like order addresses (optional file;
+    a loss team's list may be just the `address` column)."""
+    spec = spec or ReadSpec()
     source = "reference/fraud_addresses.csv"
     first_seen = pl.col("first_seen").str.to_date("%Y-%m-%d", strict=False)
-    rules = [missing_rule(["address"]),
-             Rule(q.BAD_TIMESTAMP, pl.col("first_seen").is_not_null() & first_seen.is_null(),
-                  pl.lit("first_seen: not YYYY-MM-DD: ") + pl.col("first_seen"))]
+    rules = [Rule(q.BAD_TIMESTAMP, pl.col("first_seen").is_not_null() & first_seen.is_null(),
+                  pl.lit("first_seen: not YYYY-MM-DD: ") + pl.col("first_seen").str.slice(0, 80))]
 
     def typed(f: pl.DataFrame) -> pl.DataFrame:
         return f.select("address", "source", first_seen.alias("first_seen"), LINE)
 
     if not (day / source).exists():
-        empty = pl.DataFrame(schema={"address": pl.String, "source": pl.String, "first_seen": pl.Date,
-                                     LINE: pl.Int64})
+        empty = typed(empty_rows(list(CONTRACT[source].columns)))
         return TableResult(empty.with_columns(pl.lit(None, pl.String).alias("address_key")), q.quarantine_frame())
-    result = _read(day / source, source, rules, "address", typed, block_bytes, unique=False)
+    result = _read(day, source, spec, "address", typed, rules, unique=False)
     return TableResult(map_distinct(result.rows, "address", address_keys, "address_key"), result.quarantined)

@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 
 from ingest.clicks import click_files, iter_clicks
+from ingest.config import IngestConfig
 from ingest.errors import InputError
+from ingest.rules import ReadSpec
 
 
 def _event(i: int, **over: object) -> bytes:
@@ -46,8 +48,11 @@ def click_day(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _read(day: Path, block_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    chunks = list(iter_clicks(day, click_files(day), block_bytes))
+def _read(day: Path, block_bytes: int, spec: ReadSpec | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cfg = (spec or ReadSpec()).cfg
+    spec = ReadSpec(IngestConfig(**{**cfg.__dict__, "click_block_bytes": block_bytes}),
+                    spec.not_after if spec else None)
+    chunks = list(iter_clicks(day, click_files(day), spec))
     return pl.concat([c.events for c in chunks]), pl.concat([c.quarantined for c in chunks])
 
 

@@ -38,12 +38,12 @@ def test_outputs_have_the_documented_schemas(csv_day: Path, gen_day: tuple[Path,
     for stem, schema in OUTPUTS.items():
         table = pq.read_table(work / f"{stem}.parquet")
         assert table.schema.remove_metadata().equals(schema), stem
-    assert orders.rows["orders"] == 4 and orders.rows["flows"] == 3
+    assert orders.rows["orders"] == 5 and orders.rows["flows"] == 4
     q = pq.read_table(work / QUARANTINE_FILE)
     assert q.schema.remove_metadata().equals(QUARANTINE)
     sources = pl.from_arrow(q).get_column("source").to_list()  # type: ignore[union-attr]
     assert sources.count("clicks/part-0001.jsonl") == 1 == clicks.quarantined
-    assert sources.count("orders.csv") == 6 and sources.count("reference/labels.csv") == 1
+    assert sources.count("orders.csv") == 5 and sources.count("reference/labels.csv") == 1
     assert not list(work.rglob("*.tmp"))
 
 
