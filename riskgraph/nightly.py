@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import date
 
 from graph.analyst import counts
 from graph.export import export_graph
@@ -33,8 +34,11 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
     def ingest_stage() -> Mapping[str, int]:
         cfg = ingest_config(settings)
-        orders, clicks = ingest_orders(day, work, cfg), ingest_clicks(day, work, cfg)
-        return {**orders.rows, **clicks.rows, "quarantined": orders.quarantined + clicks.quarantined}
+        build_date = date.fromisoformat(plan.date)
+        orders = ingest_orders(day, work, cfg, build_date=build_date)
+        clicks = ingest_clicks(day, work, cfg, build_date=build_date)
+        return {**orders.rows, **clicks.rows, "quarantined": orders.quarantined + clicks.quarantined,
+                **orders.without_media}
 
     def asr_stage() -> Mapping[str, int]:
         from asr import JobOptions, make_transcriber, transcribe_day

@@ -51,6 +51,8 @@ def ingest_config(settings: Settings) -> IngestConfig:
     except TypeError as e:
         known = ", ".join(f.name for f in fields(IngestConfig))
         raise RiskgraphError(f"settings file, table \"ingest\": {e}; known keys: {known}") from e
+    except ValueError as e:
+        raise RiskgraphError(f"settings file, table \"ingest\": {e}") from e
 
 
 def local_kafka_config(settings: Settings) -> LocalKafkaConfig:
