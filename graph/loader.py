@@ -3,7 +3,9 @@
 A load is a list of `LoadStep`s, each one parameterized `UNWIND $rows ... MERGE` statement fed
 from one Parquet file in batches. Every write is a MERGE on a constrained key followed by SETs of
 values that depend only on the input, so:
-  * loading the same day twice changes nothing;
+  * loading the same day twice changes nothing; given the fingerprint of the day's inputs
+    (`graph.reload.input_fingerprint`), a day whose inputs changed since it was loaded is
+    replaced: what it contributed is removed, then it is loaded again (`graph.reload`);
   * a load killed at any point (process or Neo4j) and re-run converges on the state of a clean
     load: finished steps are recorded on the `(:Build)` node and skipped, and the step that was
     interrupted is replayed from its start (its committed batches are merged again, harmlessly).
@@ -18,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.schema import schema_statements
+from graph.reload import remove_day
+from graph.schema import build_id_for, schema_statements
 from graph.store import FreshPath, GraphStore
 
 log = logging.getLogger(__name__)
+__all__ = ["LoadReport", "LoadStep", "build_id_for", "load", "parquet_rows"]
 
 Rows = Callable[[], Iterable[Mapping[str, Any]]]
 Progress = Callable[[str, int], None]  # (step name, rows written so far in this step)
@@ -48,6 +52,13 @@ class LoadStep:
         return lambda row: tuple(row[f] for f in fields)
 
 
+# What a load did with the day (LoadReport.mode).
+NEW = "new"  # the day was not in the graph
+UNCHANGED = "unchanged"  # same inputs as the recorded load, which had finished: nothing to do
+RESUMED = "resumed"  # same inputs, an interrupted load finished
+REPLACED = "replaced"  # the inputs changed: the day's old data was removed, then the day loaded
+
+
 @dataclass(frozen=True)
 class LoadReport:
     build_id: str
@@ -55,17 +66,17 @@ class LoadReport:
     steps_skipped: tuple[str, ...]
     rows_written: Mapping[str, int] = field(default_factory=dict)
     seconds: Mapping[str, float] = field(default_factory=dict)  # wall time per step run (profiling)
-
-
-def build_id_for(date: str) -> str:
-    """Deterministic per day, so a re-run writes identical property values."""
-    return f"build-{date}"
+    mode: str = NEW  # NEW | UNCHANGED | RESUMED | REPLACED
 
 
 def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
-         progress: Progress | None = None, batch_size: int | None = None, workers: int = 1) -> LoadReport:
+         progress: Progress | None = None, batch_size: int | None = None, workers: int = 1,
+         fingerprint: str | None = None, fingerprint_props: tuple[str, ...] = ()) -> LoadReport:
     """Run `steps` in order for `build_id`; skips the steps a previous run already finished.
 
+    With `fingerprint` (of the inputs), a build recorded with another fingerprint is replaced
+    first (`graph.reload.remove_day`; `fingerprint_props` are the fp_* account properties a day
+    sets); without one, a recorded build is resumed whatever its inputs.
     `batch_size` overrides every step's rows-per-transaction (bigger is faster, smaller holds
     less memory in Neo4j's transaction state). `workers` is how many transactions of one keyed
     step may run at once; steps still run one after another, since later ones read earlier ones."""
@@ -73,9 +84,10 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
     if len(set(names)) != len(names):
         raise ValueError(f"duplicate step names in load plan: {names}")
     store.run_schema(schema_statements())
-    store.write("MERGE (b:Build {build_id: $build_id}) ON CREATE SET b.date = $date, b.steps_done = [], "
-                "b.complete = false", {"build_id": build_id, "date": date})
+    mode = _prepare(store, build_id, date, fingerprint, fingerprint_props)
     done = set(_steps_done(store, build_id))
+    if mode != REPLACED and done:
+        mode = UNCHANGED if done >= set(names) else RESUMED
     ran: list[str] = []
     skipped: list[str] = []
     written: dict[str, int] = {}
@@ -94,7 +106,27 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
         ran.append(step.name)
         log.debug("step %s: %d rows", step.name, written[step.name])
     store.write("MATCH (b:Build {build_id: $build_id}) SET b.complete = true", {"build_id": build_id})
-    return LoadReport(build_id, tuple(ran), tuple(skipped), written, seconds)
+    log.info("load %s: %s (%d steps run, %d skipped)", build_id, mode, len(ran), len(skipped))
+    return LoadReport(build_id, tuple(ran), tuple(skipped), written, seconds, mode)
+
+
+def _prepare(store: GraphStore, build_id: str, date: str, fingerprint: str | None,
+             fingerprint_props: tuple[str, ...]) -> str:
+    """Create the Build node, or replace the recorded day if its inputs changed; NEW or REPLACED
+    (load() then tells unchanged from resumed by the steps already done)."""
+    rows = store.read("MATCH (b:Build {build_id: $build_id}) RETURN b.fingerprint AS fp", {"build_id": build_id})
+    params = {"build_id": build_id, "date": date, "fp": fingerprint}
+    if not rows:
+        store.write("MERGE (b:Build {build_id: $build_id}) ON CREATE SET b.date = $date, b.steps_done = [], "
+                    "b.complete = false, b.fingerprint = $fp", params)
+        return NEW
+    if fingerprint is None or rows[0]["fp"] == fingerprint:
+        return NEW
+    # The fingerprint is recorded only once the old data is gone: a removal killed mid-way is redone.
+    remove_day(store, build_id, date, fingerprint_props)
+    store.write("MATCH (b:Build {build_id: $build_id}) SET b.steps_done = [], b.complete = false, "
+                "b.fingerprint = $fp", params)
+    return REPLACED
 
 
 def _run_step(store: GraphStore, step: LoadStep, build_id: str, date: str, progress: Progress | None,

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from typing import Final
 
+BUILD_PREFIX: Final = "build-"
+
+
+def build_id_for(date: str) -> str:
+    """Deterministic per day, so a re-run writes identical property values."""
+    return f"{BUILD_PREFIX}{date}"
+
+
 # label -> key property
 NODE_KEYS: Final[dict[str, str]] = {
     "Account": "account_id",
@@ -37,6 +45,9 @@ INDEXES: Final[tuple[tuple[str, str], ...]] = (
     ("Account", "created_at"),
     ("Order", "created_at"),
     ("Order", "build_id"),
+    ("Return", "build_id"),  # graph.reload finds a day's nodes by build
+    ("Call", "build_id"),
+    ("Parcel", "build_id"),
     ("Call", "started_at"),
     ("Ring", "build_id"),
     ("Account", "score_build_id"),

@@ -53,7 +53,7 @@ def _grouped(path: Path, keys: tuple[str, str], drop_null: bool = True) -> Rows:
 ACCOUNTS = """
 UNWIND $rows AS r
 MERGE (a:Account {account_id: r.account_id})
-SET a.created_at = datetime(r.created_at), a.phone_raw = r.phone_raw
+SET a.created_at = datetime(r.created_at), a.phone_raw = r.phone_raw, """ + _seen("a") + """
 WITH a, r
 CALL (a, r) {
   WITH a, r WHERE r.phone IS NOT NULL
@@ -79,7 +79,8 @@ CALL (a, r) {
 # cannot exist yet. Writes exactly the properties ACCOUNTS would (a null value writes nothing in both).
 ACCOUNTS_FRESH = """
 UNWIND $rows AS r
-CREATE (a:Account {account_id: r.account_id, created_at: datetime(r.created_at), phone_raw: r.phone_raw})
+CREATE (a:Account {account_id: r.account_id, created_at: datetime(r.created_at), phone_raw: r.phone_raw,
+                   days: [$date]})
 WITH a, r
 CALL (a, r) {
   WITH a, r WHERE r.phone IS NOT NULL

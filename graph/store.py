@@ -182,6 +182,13 @@ class GraphStore:
                 reap(wait(inflight, return_when=FIRST_COMPLETED).done)
         return total
 
+    def run_auto(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run one statement in an auto-commit transaction: the only kind that may batch itself
+        with `CALL { ... } IN TRANSACTIONS` (large deletes). Not retried: such statements must be
+        idempotent, so a failed one is simply run again."""
+        with self._translated(cypher), self._session() as s:
+            s.run(cast(LiteralString, cypher), dict(params or {})).consume()
+
     def run_schema(self, statements: Sequence[str]) -> None:
         """Run schema statements (constraints, indexes) each in its own auto-commit transaction."""
         for stmt in statements:

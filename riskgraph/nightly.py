@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from datetime import date
 
 from graph.analyst import counts
 from graph.export import export_graph
-from graph.loader import build_id_for, load
-from graph.plan import load_plan
+from graph.loader import build_id_for
+from graph.plan import load_work_dir
 from graph.writeback import write_account_scores, write_rings
 from ingest import ingest_clicks, ingest_orders
 from ingest.errors import RiskgraphError
@@ -34,7 +34,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
     def ingest_stage() -> Mapping[str, int]:
         cfg = ingest_config(settings)
-        build_date = date.fromisoformat(plan.date)
+        build_date = dt.date.fromisoformat(plan.date)
         orders = ingest_orders(day, work, cfg, build_date=build_date)
         clicks = ingest_clicks(day, work, cfg, build_date=build_date)
         return {**orders.rows, **clicks.rows, "quarantined": orders.quarantined + clicks.quarantined,
@@ -61,10 +61,10 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
     def graph_stage() -> Mapping[str, int]:
         with open_store(settings) as store:
             run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
-            report = load(store, load_plan(work), build_id, date, None, settings.graph_batch_size,
-                          settings.graph_workers)
+            report = load_work_dir(store, work, date, None, settings.graph_batch_size, settings.graph_workers)
+        run.artefacts["load_mode"] = report.mode
         return {"rows": sum(report.rows_written.values()), "steps_run": len(report.steps_run),
-                "steps_skipped": len(report.steps_skipped)}
+                "steps_skipped": len(report.steps_skipped), f"day_{report.mode}": 1}
 
     def gnn_stage() -> Mapping[str, int]:
         from gnn.detect import DetectConfig, detect  # torch: imported only when this stage runs

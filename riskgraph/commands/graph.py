@@ -12,8 +12,8 @@ from rich.table import Table
 
 from graph import analyst
 from graph.export import export_graph
-from graph.loader import LoadReport, build_id_for, load
-from graph.plan import load_plan
+from graph.loader import LoadReport
+from graph.plan import load_work_dir
 from graph.store import GraphStore
 from riskgraph.context import settings_from
 from riskgraph.wiring import open_store
@@ -22,9 +22,8 @@ app = typer.Typer(help="The Neo4j risk graph: load a day, show counts.", no_args
 console = Console()
 
 
-def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int, workers: int = 1) -> LoadReport:
-    """Load with a progress display (used by this command and by the nightly pipeline)."""
-    steps = load_plan(work_dir)
+def load_with_progress(store: GraphStore, work_dir: Path, date: str, batch_size: int, workers: int = 1) -> LoadReport:
+    """Load with a progress display."""
     with Progress(TextColumn("[bold]graph load[/bold] {task.description}"), BarColumn(),
                   TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task("", total=None)
@@ -32,7 +31,7 @@ def load_work_dir(store: GraphStore, work_dir: Path, date: str, batch_size: int,
         def progress(step: str, rows: int) -> None:
             bar.update(task, description=step, completed=rows)
 
-        return load(store, steps, build_id_for(date), date, progress, batch_size, workers)
+        return load_work_dir(store, work_dir, date, progress, batch_size, workers)
 
 
 @app.command("load")
@@ -44,8 +43,10 @@ def load_cmd(ctx: typer.Context,
         raise typer.BadParameter(f"{work_dir} is not a folder")
     settings = settings_from(ctx)
     with open_store(settings) as store:
-        report = load_work_dir(store, work_dir, date, settings.graph_batch_size, settings.graph_workers)
-    console.print(f"loaded {report.build_id}: {sum(report.rows_written.values()):,} rows in "
+        report = load_with_progress(store, work_dir, date, settings.graph_batch_size, settings.graph_workers)
+    what = {"new": "new day", "unchanged": "unchanged inputs, nothing to do", "resumed": "resumed",
+            "replaced": "inputs changed: the day's old data was replaced"}[report.mode]
+    console.print(f"loaded {report.build_id} ({what}): {sum(report.rows_written.values()):,} rows in "
                   f"{len(report.steps_run)} steps ({len(report.steps_skipped)} already done)")
 
 
