@@ -29,6 +29,8 @@ from asr.tables import (
     write_transcripts,
 )
 from asr.transcript import Transcriber
+from ingest.errors import MediaPathError
+from ingest.media import media_path
 from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
 
 log = logging.getLogger(__name__)
@@ -97,8 +99,8 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
         write_transcripts(pl.concat([kept, *frames]) if frames else kept, out_path)
 
     for i, call in enumerate(calls, start=1):
-        path = day_dir / call.audio
         try:
+            path = media_path(day_dir, call.audio)  # confined to the day folder before ffprobe sees it
             digest = sha256_file(path) if path.is_file() else ""
             if (call.call_id, digest) in done_keys:
                 skipped += 1
@@ -112,6 +114,8 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
                     new.append(result)
                     by_audio[digest] = transcripts_frame([result])
                     transcribed += 1
+        except MediaPathError as e:
+            quarantine.append(QuarantineItem(STAGE, "calls.csv", call.call_id, call.line, e.reason, e.detail))
         except BadAudioError as e:
             quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, e.reason, e.detail))
             log.warning("call %s quarantined: %s", call.call_id, e)

@@ -22,7 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from ingest.errors import InputError
+from ingest.errors import InputError, MediaPathError
+from ingest.media import media_path
 from vision.errors import BadPhotoError
 from vision.images import DEFAULT_MAX_PIXELS, decode_photo
 from vision.records import LabelRead
@@ -64,7 +65,8 @@ class BatchResult:
 
 
 def read_returns(day_dir: Path) -> tuple[list[ReturnPhoto], list[dict[str, Any]]]:
-    """Rows of returns.csv with a photo, and quarantine rows for those without one."""
+    """Rows of returns.csv with a photo, and quarantine rows for photos without a return_id
+    (a return without a photo is not bad data: ingest counts those)."""
     path = day_dir / "returns.csv"
     if not path.is_file():
         raise InputError(f"{path} not found; a day folder must hold returns.csv")
@@ -78,8 +80,8 @@ def read_returns(day_dir: Path) -> tuple[list[ReturnPhoto], list[dict[str, Any]]
             rid, photo = (row.get("return_id") or "").strip(), (row.get("photo") or "").strip()
             if rid and photo:
                 items.append(ReturnPhoto(rid, photo, n))
-            else:
-                bad.append(_quarantine(str(path), rid, n, "missing_field", "return_id or photo is empty"))
+            elif photo:
+                bad.append(_quarantine("returns.csv", rid, n, "missing_field", "return_id is empty"))
     return items, bad
 
 
@@ -199,11 +201,13 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
     todo: dict[str, bytes] = {}
     outcomes: dict[str, dict[str, Any]] = {}
     for item in items:
-        path = day_dir / item.photo
         try:
-            data = path.read_bytes()
+            data = media_path(day_dir, item.photo).read_bytes()  # confined to the day folder before it is opened
+        except MediaPathError as e:
+            quarantine.append(_quarantine("returns.csv", item.return_id, item.line, e.reason, e.detail))
+            continue
         except OSError as e:
-            quarantine.append(_quarantine(str(path), item.return_id, item.line, "unreadable", str(e)))
+            quarantine.append(_quarantine(item.photo, item.return_id, item.line, "unreadable", e.strerror or str(e)))
             continue
         digest = hashlib.sha256(data).hexdigest()
         digests[item] = digest
@@ -231,7 +235,7 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
             rows.append({"return_id": item.return_id, "photo": item.photo, "content_hash": digest, **outcome["ok"]})
         else:
             reason, detail = outcome["bad"]
-            quarantine.append(_quarantine(str(day_dir / item.photo), item.return_id, item.line, reason, detail))
+            quarantine.append(_quarantine(item.photo, item.return_id, item.line, reason, detail))
     out = work_dir / "label_reads.parquet"
     qpath = work_dir / "quarantine" / "vision.parquet"
     write_parquet(pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({"return_id": [], "photo": []},

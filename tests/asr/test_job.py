@@ -98,4 +98,4 @@ def test_bad_and_duplicate_rows_are_quarantined() -> None:
              ["b", "", "", "", "t"])]
     calls, bad = parse_calls(rows, cols, "calls.csv")
     assert [c.call_id for c in calls] == ["a"] and calls[0].account_id is None and calls[0].language is None
-    assert [(b.reason, b.line) for b in bad] == [("duplicate_id", 3), ("missing_field", 4), ("no_audio", 5)]
+    assert [(b.reason, b.line) for b in bad] == [("duplicate_id", 3), ("missing_field", 4)]  # line 5: no recording

@@ -33,7 +33,8 @@ def _day(tmp_path: Path, n_good: int = 2, bad: bool = True) -> Path:
         board = np.clip(rng.normal(0, 12, (480, 640, 3)) + np.array([170, 125, 80]), 0, 255).astype(np.uint8)
         Image.fromarray(board).save(day / "parcels" / "board.jpg")
         rows += [("B1", "parcels/empty.jpg"), ("B2", "parcels/notes.jpg"), ("B3", "parcels/cut.jpg"),
-                 ("B4", "parcels/board.jpg"), ("B5", "parcels/missing.jpg"), ("B6", "")]
+                 ("B4", "parcels/board.jpg"), ("B5", "parcels/missing.jpg"), ("B6", ""),
+                 ("B7", "../../../../etc/passwd"), ("B8", "/etc/passwd")]
     with (day / "returns.csv").open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
@@ -55,11 +56,13 @@ def test_day_with_bad_photos_resumes_from_checkpoints(tmp_path: Path) -> None:
     assert tuple(q.columns) == QUARANTINE_COLUMNS
     assert dict(zip(q["item"], q["reason"], strict=True)) == {
         "B1": "empty_file", "B2": "not_an_image", "B3": "truncated", "B4": "no_label", "B5": "unreadable",
-        "B6": "missing_field"}
+        "B7": "path_outside_day", "B8": "path_outside_day"}  # B6 has no photo: not bad data, not quarantined
+    assert set(q["source"]) == {"parcels/empty.jpg", "parcels/notes.jpg", "parcels/cut.jpg", "parcels/board.jpg",
+                                "parcels/missing.jpg", "returns.csv"}  # relative to the day folder
     assert first.reused == 0
 
     again = read_day(day, work, spec, workers=1)
-    assert again.reused == 6 and again.reads == 2 and again.quarantined == 6  # 4 bad photos + 2 rows: no photo
+    assert again.reused == 6 and again.reads == 2 and again.quarantined == 7  # 4 bad photos, 1 missing, 2 outside
     assert pl.read_parquet(again.out).equals(reads)
 
 
