@@ -26,6 +26,7 @@ _REQUIRED = ("event_id", "type", "ts", "account_id")
 _OPTIONAL_STR = ("device_id", "ip", "ship_address", "phone", "coupon_id", "order_id")
 _TYPES = frozenset(EVENT_TYPES)
 MAX_EVENT_BYTES = 64 * 1024
+DEAD_LETTER_RAW_BYTES = 4096  # of an event's raw bytes kept in its dead letter (the size is recorded too)
 
 _decoder = msgspec.json.Decoder(Event)
 _encoder = msgspec.json.Encoder()
@@ -37,7 +38,7 @@ _NOT_OBJECT = re.compile(r"^Expected `object`, got `(\w+)`$")
 def parse_event(raw: str | bytes) -> Event:
     """One event from one JSON object; EventError says what is wrong (the dead-letter reason)."""
     if len(raw) > MAX_EVENT_BYTES:
-        raise EventError(f"event is {len(raw)} bytes, over the {MAX_EVENT_BYTES}-byte limit")
+        raise EventError(oversized(len(raw)))
     try:
         ev = _decoder.decode(raw)
     except msgspec.ValidationError as e:
@@ -86,8 +87,18 @@ def dumps_decision(d: Decision) -> str:
     return _encoder.encode(d).decode()
 
 
-def dead_letter(raw: str | bytes, reason: str, origin: str = "") -> bytes:
-    """The dead-letter record: the reason, where the event came from, and the raw event as text."""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    return json.dumps({"reason": reason, "origin": origin, "raw": text}, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8", "replace")
+def oversized(size: int) -> str:
+    """The dead-letter reason of an event over MAX_EVENT_BYTES."""
+    return f"event is {size} bytes, over the {MAX_EVENT_BYTES}-byte limit"
+
+
+def dead_letter(raw: str | bytes, reason: str, origin: str = "", size: int | None = None) -> bytes:
+    """The dead-letter record: the reason, where the event came from, its size in bytes and the raw
+    event as text, cut to its first DEAD_LETTER_RAW_BYTES bytes (`truncated` says so). `size` is the
+    whole event's size when `raw` is already only a prefix of it."""
+    data = raw.encode("utf-8", "replace") if isinstance(raw, str) else raw
+    total = len(data) if size is None else size
+    text = data[:DEAD_LETTER_RAW_BYTES].decode("utf-8", "ignore" if total > DEAD_LETTER_RAW_BYTES else "replace")
+    return json.dumps({"reason": reason, "origin": origin, "size": total,
+                       "truncated": total > len(data[:DEAD_LETTER_RAW_BYTES]), "raw": text},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")

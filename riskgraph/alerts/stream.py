@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from riskgraph.alerts.errors import AlertsError, EventError
-from riskgraph.alerts.events import dead_letter, encode_decision, parse_event
+from riskgraph.alerts.events import (
+    DEAD_LETTER_RAW_BYTES,
+    MAX_EVENT_BYTES,
+    dead_letter,
+    encode_decision,
+    oversized,
+    parse_event,
+)
 from riskgraph.alerts.export import read_alerts_jsonl
 from riskgraph.alerts.scorer import AlertIndex, AlertSet, Scorer
 
@@ -37,9 +44,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RawEvent:
-    value: bytes
+    value: bytes  # the event; for an oversized one only its first bytes (see `size`)
     origin: str  # where it came from, for dead letters: "FILE:LINE" or "TOPIC[PARTITION]@OFFSET"
     token: object = None  # what the source needs to commit it
+    size: int | None = None  # set when the event was over MAX_EVENT_BYTES: its whole size; `value` is a prefix
 
 
 class AlertFeed(Protocol):
@@ -133,6 +141,10 @@ def run(scorer: Scorer, feed: AlertFeed, source: EventSource, decisions: Sink, d
         refresh()
         for raw in batch:
             stats.events += 1
+            if raw.size is not None:  # rejected while reading: never held whole
+                stats.dead += 1
+                dead.write(raw.origin, dead_letter(raw.value, oversized(raw.size), raw.origin, raw.size))
+                continue
             try:
                 decision = scorer.decide(parse_event(raw.value))
                 line = encode_decision(decision)
@@ -200,19 +212,33 @@ class FileAlertFeed:
 
 class LineSource:
     """JSON lines from a file or stdin; ends at end of input. `batch_size` 1 suits interactive
-    stdin (each event answered at once); larger batches amortize flushes for files."""
+    stdin (each event answered at once); larger batches amortize flushes for files.
+
+    Reads are bounded: a line over MAX_EVENT_BYTES is never held whole; its first bytes and its
+    size become a RawEvent with `size` set (dead-lettered by `run`), the rest is skipped."""
 
     def __init__(self, stream: IO[bytes], name: str, batch_size: int = 1) -> None:
         self._stream = stream
         self._name = name
         self._batch = max(1, batch_size)
 
+    def _lines(self) -> Iterator[tuple[bytes, int | None]]:
+        """(line without its end, None) or (first bytes of an oversized line, its size)."""
+        while line := self._stream.readline(MAX_EVENT_BYTES + 2):  # + room for the line end
+            if line.endswith(b"\n") or len(line) <= MAX_EVENT_BYTES:
+                yield line.rstrip(b"\r\n"), None
+                continue
+            prefix, size = line[:DEAD_LETTER_RAW_BYTES], len(line)
+            while not line.endswith(b"\n") and (line := self._stream.readline(1 << 16)):
+                size += len(line)
+            yield prefix, size - (1 if line.endswith(b"\n") else 0)
+
     def batches(self) -> Iterator[Sequence[RawEvent]]:
         batch: list[RawEvent] = []
-        for n, line in enumerate(self._stream, 1):
-            if not line.strip():
+        for n, (line, size) in enumerate(self._lines(), 1):
+            if size is None and not line.strip():
                 continue
-            batch.append(RawEvent(line.rstrip(b"\r\n"), f"{self._name}:{n}"))
+            batch.append(RawEvent(line, f"{self._name}:{n}", size=size))
             if len(batch) >= self._batch:
                 yield batch
                 batch = []
