@@ -62,7 +62,8 @@ def check_java(java: str, what: str, error: type[Exception]) -> None:
 
 def check_writable(home: Path, what: str, setting: str, error: type[Exception]) -> None:
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        home.chmod(0o700)  # the store, its logs and the password file: owner-only
         probe = home / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -87,12 +88,13 @@ def launch(spec: Launch, error: type[Exception]) -> int:
 
     On an early exit or a time-out the process is stopped and `error` carries the log tail.
     """
-    with open(spec.log_file, "ab") as logf:
+    with open(os.open(spec.log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as logf:
         logf.write(f"\n--- start {time.strftime('%Y-%m-%dT%H:%M:%S')} ---\n".encode())
         logf.flush()
         offset = logf.tell()
         proc = subprocess.Popen(list(spec.cmd), stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env={**os.environ, **spec.env}, cwd=spec.home, start_new_session=True)
+                                env={**os.environ, **spec.env}, cwd=spec.home, start_new_session=True,
+                                umask=0o077)  # whatever the server writes (store, logs) is owner-only
     spec.pid_file.write_text(f"{proc.pid}\n")
 
     deadline = time.monotonic() + spec.timeout_s

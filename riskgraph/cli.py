@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -46,12 +47,16 @@ app.command()(nightly.nightly)
 app.command(name="notebooks")(notebooks_command)
 
 err = Console(stderr=True)
+PRIVATE_UMASK = 0o077
 
 
 @app.callback()
 def main(ctx: typer.Context,
          config: Path | None = typer.Option(None, "--config", help="TOML settings file (default ./riskgraph.toml)"),
          verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
+    # Private by default: everything riskgraph and its child processes (Neo4j, Kafka, Jupyter) write
+    # — stores, logs, work folders, passwords — is owner-only (files 0600, folders 0700).
+    os.umask(PRIVATE_UMASK)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
                         handlers=[RichHandler(console=err, show_path=False)])
     for noisy in ("neo4j", "urllib3", "ultralytics", "numba", "faster_whisper"):

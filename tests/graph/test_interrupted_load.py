@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from graph import local_server
-from graph.loader import build_id_for, load
+from graph.loader import RESUMED
 from graph.local_server import LocalNeo4jConfig
-from graph.steps_ingest import ingest_steps
+from graph.plan import load_work_dir
 from graph.store import GraphStore
 from tests.graph.test_loader import dump
 from tests.graph.workdir import write_synthetic_day
@@ -36,7 +36,7 @@ def clean_dump(big_day: Path, neo4j_local: LocalNeo4jConfig) -> tuple[list[objec
     conn_store = _store(neo4j_local)
     with conn_store as s:
         s.write("MATCH (n) DETACH DELETE n")
-        load(s, ingest_steps(big_day), build_id_for(DATE), DATE)
+        load_work_dir(s, big_day, DATE)  # as `riskgraph graph load` does
         return dump(s)
 
 
@@ -73,7 +73,7 @@ def test_killed_loader_then_rerun_equals_clean_load(store: GraphStore, big_day: 
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert store.read("MATCH (b:Build) RETURN b.complete AS c") == [{"c": False}]
-    load(store, ingest_steps(big_day), build_id_for(DATE), DATE)
+    assert load_work_dir(store, big_day, DATE).mode == RESUMED
     assert dump(store) == clean_dump
 
 
@@ -88,5 +88,5 @@ def test_killed_neo4j_then_rerun_equals_clean_load(store: GraphStore, big_day: P
     assert "cannot reach Neo4j" in err, err
     local_server.start(neo4j_local)
     with _store(neo4j_local) as fresh:
-        load(fresh, ingest_steps(big_day), build_id_for(DATE), DATE)
+        assert load_work_dir(fresh, big_day, DATE).mode == RESUMED
         assert dump(fresh) == clean_dump
