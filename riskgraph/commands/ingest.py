@@ -50,6 +50,8 @@ def _report(label: str, result: StageResult, out: Path, seconds: float) -> None:
     for stem, n in result.rows.items():
         table.add_row(f"{stem}.parquet", f"{n:,}")
     table.add_row("quarantine/ingest.parquet", f"{result.quarantined:,} (this run)")
+    for what, n in result.without_media.items():  # kept rows, not bad data
+        table.add_row(what.replace("_", " "), f"{n:,}")
     console.print(table)
 
 
