@@ -95,7 +95,8 @@ def launch(spec: Launch, error: type[Exception]) -> int:
         proc = subprocess.Popen(list(spec.cmd), stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env={**os.environ, **spec.env}, cwd=spec.home, start_new_session=True,
                                 umask=0o077)  # whatever the server writes (store, logs) is owner-only
-    spec.pid_file.write_text(f"{proc.pid}\n")
+    with open(os.open(spec.pid_file, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o600), "w") as pid_file:
+        pid_file.write(f"{proc.pid}\n")
 
     deadline = time.monotonic() + spec.timeout_s
     while time.monotonic() < deadline:
