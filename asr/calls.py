@@ -7,9 +7,11 @@ stops the job with a message naming file and column; a bad row is quarantined an
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.contract import contract_header
 from ingest.errors import InputError
 from ingest.normalize import normalize_phone
 from ingest.quarantine import QuarantineItem
@@ -62,11 +64,12 @@ def parse_calls(rows: list[dict[str, str]], columns: list[str], source: str
     return calls, bad
 
 
-def read_calls(day_dir: Path) -> tuple[list[CallRecord], list[QuarantineItem]]:
+def read_calls(day_dir: Path, columns: Mapping[str, str] | None = None) -> tuple[list[CallRecord], list[QuarantineItem]]:
     path = day_dir / CALLS_FILE
     if not path.is_file():
         raise InputError(f"{path} not found: a day folder needs {CALLS_FILE} (columns {', '.join(REQUIRED_COLUMNS)})")
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
+        reader.fieldnames = contract_header(reader.fieldnames or [], columns or {})  # [ingest.columns] applied
         rows = list(reader)
         return parse_calls(rows, list(reader.fieldnames or []), str(path))

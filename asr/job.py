@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -43,6 +43,7 @@ class JobOptions:
     max_seconds: float = 600.0  # longer recordings are quarantined as too_long
     default_language: str | None = None  # used when a call has no language; None = detect
     checkpoint_every: int = 20
+    columns: Mapping[str, str] = field(default_factory=dict)  # calls.csv: contract name -> export name ([ingest.columns])
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:
 
 def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, options: JobOptions = JobOptions(),
                    progress: Progress | None = None) -> JobResult:
-    calls, quarantine = read_calls(day_dir)
+    calls, quarantine = read_calls(day_dir, options.columns)
     out_path, q_path = work_dir / TRANSCRIPTS_FILE, work_dir / QUARANTINE_FILE
     done = read_transcripts(out_path)
     done_keys = set(zip(done["call_id"].to_list(), done["audio_sha256"].to_list(), strict=True))

@@ -7,6 +7,7 @@ as null in every row. Ids are opaque strings of any format (stripped of surround
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -51,3 +52,10 @@ CONTRACT: dict[str, FileContract] = {
         timestamps=("ts",)),
 }
 CSV_SOURCES = tuple(s for s in CONTRACT if s.endswith(".csv"))
+
+
+def contract_header(header: Sequence[str], renames: Mapping[str, str]) -> list[str]:
+    """An export's header under contract names (`renames`: contract name -> export name, as
+    `IngestConfig.renames` gives): for the readers outside ingest (asr/, vision/) of the same files."""
+    back = {theirs: ours for ours, theirs in renames.items() if ours != theirs}
+    return [back.get(h.strip(), h.strip()) for h in header]

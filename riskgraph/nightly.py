@@ -45,7 +45,8 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
         result = transcribe_day(day, work, make_transcriber(asr_config(settings)),
                                 JobOptions(max_seconds=float(settings.asr_max_seconds),
-                                           default_language=settings.asr_language))
+                                           default_language=settings.asr_language,
+                                           columns=ingest_config(settings).renames("calls.csv")))
         return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
                 "quarantined": len(result.quarantine)}
 
@@ -55,7 +56,8 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
         fraud_csv = day / "reference" / "fraud_addresses.csv"
         spec = ReaderSpec(weights=settings.vision_weights or DEFAULT_WEIGHTS,
                           fraud_csv=fraud_csv if fraud_csv.is_file() else None)
-        result = read_day(day, work, spec, workers=settings.vision_workers)
+        result = read_day(day, work, spec, workers=settings.vision_workers,
+                          columns=ingest_config(settings).renames("returns.csv"))
         return {"reads": result.reads, "reused": result.reused, "quarantined": result.quarantined}
 
     def graph_stage() -> Mapping[str, int]:

@@ -14,7 +14,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import Any
 
 import polars as pl
 
+from ingest.contract import contract_header
 from ingest.errors import InputError, MediaPathError
 from ingest.media import media_path
 from vision.errors import BadPhotoError
@@ -64,7 +65,8 @@ class BatchResult:
     quarantine: Path
 
 
-def read_returns(day_dir: Path) -> tuple[list[ReturnPhoto], list[dict[str, Any]]]:
+def read_returns(day_dir: Path, columns: Mapping[str, str] | None = None
+                 ) -> tuple[list[ReturnPhoto], list[dict[str, Any]]]:
     """Rows of returns.csv with a photo, and quarantine rows for photos without a return_id
     (a return without a photo is not bad data: ingest counts those)."""
     path = day_dir / "returns.csv"
@@ -72,6 +74,7 @@ def read_returns(day_dir: Path) -> tuple[list[ReturnPhoto], list[dict[str, Any]]
         raise InputError(f"{path} not found; a day folder must hold returns.csv")
     with path.open(newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
+        reader.fieldnames = contract_header(reader.fieldnames or [], columns or {})  # [ingest.columns] applied
         missing = [c for c in ("return_id", "photo") if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(f"{path} lacks the required column(s) {', '.join(missing)}")
@@ -192,9 +195,9 @@ def write_parquet(df: pl.DataFrame, path: Path) -> None:
 
 def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
              on_total: Callable[[int], None] | None = None,
-             on_done: Callable[[int], None] | None = None) -> BatchResult:
+             on_done: Callable[[int], None] | None = None, columns: Mapping[str, str] | None = None) -> BatchResult:
     """Read every return photo of a day; write WORK_DIR/label_reads.parquet and quarantine/vision.parquet."""
-    items, quarantine = read_returns(day_dir)
+    items, quarantine = read_returns(day_dir, columns)
     cache = work_dir / ".cache" / "vision"
     cache.mkdir(parents=True, exist_ok=True)
     digests: dict[ReturnPhoto, str] = {}
