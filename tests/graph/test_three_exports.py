@@ -26,14 +26,15 @@ DATE = "2026-11-26"
 
 
 def canonical(exp: GraphExport) -> dict[str, object]:
-    """The export with indices replaced by ids, edges sorted: equal worlds compare equal."""
-    out: dict[str, object] = {name: (t.ids, t.feature_names, np.round(t.features, 5).tolist())
+    """The export with indices replaced by ids, nodes and edges sorted (the export's row order is
+    Neo4j's, which is not fixed): equal worlds compare equal."""
+    out: dict[str, object] = {name: (t.feature_names, sorted(zip(t.ids, np.round(t.features, 5).tolist(), strict=True)))
                               for name, t in exp.nodes.items()}
     for e in exp.edges:
         src, dst = exp.nodes[e.src_type].ids, exp.nodes[e.dst_type].ids
         out["/".join(e.key)] = sorted((src[s], dst[d], round(float(w), 5))
                                       for s, d, w in zip(e.src.tolist(), e.dst.tolist(), e.weight.tolist(), strict=True))
-    out["labels"] = exp.account_labels.tolist()
+    out["labels"] = sorted(zip(exp.nodes["account"].ids, exp.account_labels.tolist(), strict=True))
     return out
 
 
