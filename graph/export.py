@@ -143,10 +143,31 @@ def export_graph(store: GraphStore, start: str, end: str,
                         for d in cols["dst"]], dtype=np.int64)
         edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
 
+    edges = _in_key_order(edges, other)
     for t, idx in other.items():
         nodes[t] = _entity_table(store, t, idx, edges)
     log.info("exported %d accounts, %d edges", len(ids), sum(len(e.src) for e in edges))
     return GraphExport(nodes, tuple(edges), (start, end), labels)
+
+
+def _in_key_order(edges: list[EdgeTable], other: dict[str, dict[str, int]]) -> list[EdgeTable]:
+    """Number non-account nodes by key and sort every edge table by (src, dst, weight), in place
+    of the order Neo4j returned rows in (which is not fixed): the same graph always exports the
+    same arrays, so gnn/ finds the same rings in it."""
+    rank: dict[str, np.ndarray] = {}
+    for t, idx in other.items():
+        keys = sorted(idx)
+        old = np.array([idx[k] for k in keys], dtype=np.int64)
+        rank[t] = np.empty(len(keys), dtype=np.int64)
+        rank[t][old] = np.arange(len(keys), dtype=np.int64)
+        idx.clear()
+        idx.update((k, i) for i, k in enumerate(keys))
+    out = []
+    for e in edges:
+        dst = rank[e.dst_type][e.dst] if e.dst_type in rank else e.dst
+        order = np.lexsort((e.weight, dst, e.src))
+        out.append(EdgeTable(e.src_type, e.relation, e.dst_type, e.src[order], dst[order], e.weight[order]))
+    return out
 
 
 def _entity_table(store: GraphStore, node_type: str, index: dict[str, int], edges: Sequence[EdgeTable]) -> NodeTable:
