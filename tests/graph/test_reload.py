@@ -95,3 +95,27 @@ def _without_build_nodes(d: tuple[list[object], list[object]]) -> tuple[list[obj
     """(:Build) nodes record how a day was loaded (fingerprint, steps), not graph data."""
     nodes, rels = d
     return [n for n in nodes if "Build" not in str(n)], rels
+
+
+def test_ingest_rewrites_byte_identical_inputs_so_an_unchanged_night_is_a_no_op(tmp_path: Path) -> None:
+    """The nightly re-runs ingest before the load: the fingerprint must not change with it."""
+    import datetime as dt
+
+    from ingest import ingest_clicks, ingest_orders
+    from simulate.config import SimConfig
+    from simulate.run import simulate_day
+
+    day = simulate_day(SimConfig(date=dt.date.fromisoformat(D1), accounts=200, rings=2, media_fraction=0.0),
+                       tmp_path / "raw").day_dir
+    prints = []
+    for work in (tmp_path / "a", tmp_path / "b"):
+        ingest_orders(day, work)
+        ingest_clicks(day, work)
+        prints.append(input_fingerprint(work))
+    ingest_clicks(day, tmp_path / "a")  # again, in the other order
+    ingest_orders(day, tmp_path / "a")
+    assert prints[0] == prints[1] == input_fingerprint(tmp_path / "a")
+    lines = (day / "orders.csv").read_text().splitlines()
+    (day / "orders.csv").write_text("\n".join(lines[:-2]) + "\n")  # the corrected export: one order fewer
+    ingest_orders(day, tmp_path / "a")
+    assert input_fingerprint(tmp_path / "a") != prints[0]

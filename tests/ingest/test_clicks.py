@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from ingest.clicks import click_files, iter_clicks
-from ingest.config import IngestConfig
 from ingest.errors import InputError
 from ingest.rules import ReadSpec
 
@@ -50,7 +50,7 @@ def click_day(tmp_path: Path) -> Path:
 
 def _read(day: Path, block_bytes: int, spec: ReadSpec | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     cfg = (spec or ReadSpec()).cfg
-    spec = ReadSpec(IngestConfig(**{**cfg.__dict__, "click_block_bytes": block_bytes}),
+    spec = ReadSpec(replace(cfg, click_block_bytes=block_bytes),
                     spec.not_after if spec else None)
     chunks = list(iter_clicks(day, click_files(day), spec))
     return pl.concat([c.events for c in chunks]), pl.concat([c.quarantined for c in chunks])
