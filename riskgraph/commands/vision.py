@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from riskgraph.context import settings_from
+from riskgraph.wiring import ingest_config
 from vision import DEFAULT_WEIGHTS
 
 app = typer.Typer(help="Parcel-label photos: train the label detector, read a day's returns.", no_args_is_help=True)
@@ -106,6 +107,7 @@ def read_cmd(ctx: typer.Context,
         task = progress.add_task("labels", total=None)
         result = read_day(day_dir, out, spec, workers=workers,
                           on_total=lambda n: progress.update(task, total=n),
-                          on_done=lambda n: progress.advance(task, n))
+                          on_done=lambda n: progress.advance(task, n),
+                          columns=ingest_config(settings_from(ctx)).renames("returns.csv"))
     console.print(f"{result.reads} label reads -> {result.out}; {result.quarantined} quarantined -> "
                   f"{result.quarantine}; {result.reused} reused from checkpoints")
