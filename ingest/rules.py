@@ -96,7 +96,8 @@ def require_timezone(frame: pl.DataFrame, source: str, contract: FileContract, s
     if spec.cfg.timezone is not None or frame.is_empty():
         return
     for col in contract.timestamps:
-        naive = frame.filter(naive_timestamp_expr(pl.col(col)))
+        unparsed = frame.filter(timestamp_expr(pl.col(col)).is_null() & pl.col(col).is_not_null())  # few rows
+        naive = unparsed.filter(naive_timestamp_expr(pl.col(col)))
         if not naive.is_empty():
             first = naive.row(0, named=True)
             raise InputError(
