@@ -1,10 +1,10 @@
 """Train, score and evaluate on any labelled graph (`riskgraph gnn fit`, bench/gnn_real.py).
 
 Models (`FitConfig.model`):
-- `graphboost` (default): gnn/boost.py, trees on ego + per-relation aggregates + label-aware
-  neighbour counts; the scorer the nightly build uses too (gnn/train.py `fit_account_boost`).
-- `trees_agg`: the same trees without label-aware columns (GADBench's neighbour-aggregate trees).
-- `trees`: trees on the node features alone.
+- `graphboost` (default): gnn/boost.py, bagged trees on ego + per-relation aggregates +
+  label-aware neighbour counts, the column set chosen on val; the nightly build's scorer too.
+- `trees_agg`: the same trees on ego + neighbour-feature aggregates, always (GADBench's baseline).
+- `trees`: the same trees on the node features alone.
 - `gnn`: the heterogeneous GraphSAGE of gnn/model.py, trained by gnn/train.py (the previous scorer).
 - `sage`: plain homogeneous GraphSAGE (gnn/baselines.py).
 Every model trains on the train nodes, selects (rounds, epochs) on the val nodes, and the
@@ -22,10 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gnn.aggregate import AggregateConfig
 from gnn.artifact import save_model
 from gnn.baselines import fit_sage
-from gnn.boost import BoostConfig, BoostModel, design_matrix, fit_boost, top_columns
+from gnn.boost import BoostConfig, BoostModel, fit_boost, top_columns
 from gnn.errors import GnnError
 from gnn.external import LabelledGraph
 from gnn.metrics import average_precision, best_macro_f1_threshold, macro_f1_gmean, roc_auc
@@ -56,12 +55,7 @@ class FitResult:
     gnn: TrainedModel | None = None  # gnn: the fitted network
 
 
-def _boost_config(model: str, base: BoostConfig) -> BoostConfig:
-    if model == "trees":
-        return replace(base, aggregate=AggregateConfig(features=False, labels=False, union=False))
-    if model == "trees_agg":
-        return replace(base, aggregate=replace(base.aggregate, labels=False))
-    return base
+SINGLE = {"trees": ("ego",), "trees_agg": ("features",)}  # baselines: one fixed column set
 
 
 def fit_graph(graph: LabelledGraph, config: FitConfig) -> FitResult:
@@ -73,13 +67,11 @@ def fit_graph(graph: LabelledGraph, config: FitConfig) -> FitResult:
         raise GnnError("the train and the val nodes each need at least one fraud label")
     boost, trained = None, None
     if config.model in ("graphboost", "trees_agg", "trees"):
-        bc = _boost_config(config.model, config.boost)
-        known = np.where(np.isin(np.arange(len(graph.y)), tr), graph.y, -1)
-        rels = graph.relations if config.model != "trees" else ()
-        m, cols = design_matrix(graph.x, graph.feature_names, rels, known, bc, config.seed)
-        boost = fit_boost(m, cols, graph.y, tr, va, config.seed, bc)
-        scores = boost.trees.predict(m)
-        log.info("graphboost: %d columns, %d rounds; top %s", len(cols), boost.trees.rounds, top_columns(boost, 5))
+        bc = replace(config.boost, candidates=SINGLE[config.model]) if config.model in SINGLE else config.boost
+        boost, scores = fit_boost(graph.x, graph.feature_names, graph.relations, graph.y, tr, va, config.seed, bc)
+        log.info("%s: kept %s (validation AUC %s), %d columns, rounds %s; top %s", config.model, boost.chosen,
+                 {k: round(v, 4) for k, v in boost.val_auc.items()}, len(boost.columns), boost.trees.rounds,
+                 top_columns(boost, 5))
     elif config.model == "gnn":
         export = to_export(graph, np.r_[tr, va])
         trained = train(export, replace(config.gnn, seed=config.seed), split=(tr, va))
@@ -127,6 +119,7 @@ def write_fit(result: FitResult, graph: LabelledGraph, out: Path, config: FitCon
     if result.boost is not None:
         _atomic(model_dir / "trees.txt", result.boost.trees.to_string())
         meta.update({"columns": list(result.boost.columns), "boost_config": asdict(result.boost.config),
+                     "chosen": result.boost.chosen, "candidate_val_auc": result.boost.val_auc,
                      "top_columns": top_columns(result.boost, 20)})
     elif result.gnn is not None:
         meta["gnn_version"] = save_model(result.gnn, model_dir)

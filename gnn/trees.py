@@ -2,7 +2,9 @@
 
 Trees need no feature scaling and take nan as "no value" (a node without neighbours), which
 suits neighbour aggregates. Rounds are chosen by early stopping on the validation nodes; with
-few labels (the nightly build sees tens) the leaves are allowed to be small.
+few labels (the nightly build sees tens) the leaves are allowed to be small. `bags` boosters
+with different seeds are averaged: on FDCompCN (5 seeds of the shipped split, validation AUC)
+five bags at learning rate 0.02 and feature fraction 0.3 beat one booster at 0.05 / 0.5.
 """
 
 from __future__ import annotations
@@ -18,31 +20,43 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TreeConfig:
-    learning_rate: float = 0.05
+    learning_rate: float = 0.02
     num_leaves: int = 31
-    max_rounds: int = 2000
-    early_stop: int = 100  # rounds without a better validation AUC
-    feature_fraction: float = 0.5
+    max_rounds: int = 3000
+    early_stop: int = 200  # rounds without a better validation AUC
+    feature_fraction: float = 0.3
+    bags: int = 5  # boosters averaged, seeds seed*100 + b
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
     threads: int = 1  # the machine is shared; LightGBM's default takes every core
 
 
+SEPARATOR = "\n#--- next booster ---\n"
+
+
 @dataclass
 class Trees:
-    booster: lgb.Booster
-    rounds: int
+    boosters: list[lgb.Booster]
+    rounds: list[int]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(self.booster.predict(x, num_iteration=self.rounds), dtype=np.float32)
+        """Mean fraud probability of the bags, float32 [n]."""
+        ps = [b.predict(x, num_iteration=r) for b, r in zip(self.boosters, self.rounds, strict=True)]
+        return np.mean(np.asarray(ps, dtype=np.float64), axis=0).astype(np.float32)
+
+    def gain(self) -> np.ndarray:
+        """Total split gain per column, summed over the bags."""
+        return np.sum([b.feature_importance("gain", iteration=r) for b, r in zip(self.boosters, self.rounds,
+                                                                                  strict=True)], axis=0)
 
     def to_string(self) -> str:
-        return str(self.booster.model_to_string(num_iteration=self.rounds))
+        return SEPARATOR.join(str(b.model_to_string(num_iteration=r)) for b, r in zip(self.boosters, self.rounds,
+                                                                                     strict=True))
 
     @staticmethod
     def from_string(text: str) -> Trees:
-        booster = lgb.Booster(model_str=text)
-        return Trees(booster, booster.current_iteration())
+        boosters = [lgb.Booster(model_str=t) for t in text.split(SEPARATOR)]
+        return Trees(boosters, [b.current_iteration() for b in boosters])
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, seed: int,
@@ -63,8 +77,11 @@ def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, 
     }
     dtrain = lgb.Dataset(x[train], label=y[train].astype(np.float32), free_raw_data=False)
     dval = lgb.Dataset(x[val], label=y[val].astype(np.float32), reference=dtrain)
-    booster = lgb.train(params, dtrain, num_boost_round=config.max_rounds, valid_sets=[dval],
-                        callbacks=[lgb.early_stopping(config.early_stop, verbose=False)])
-    rounds = max(1, int(booster.best_iteration or config.max_rounds))
-    log.debug("trees: %d rounds (%s)", rounds, asdict(config))
-    return Trees(booster, rounds)
+    boosters, rounds = [], []
+    for b in range(max(1, config.bags)):
+        booster = lgb.train({**params, "seed": seed * 100 + b}, dtrain, num_boost_round=config.max_rounds,
+                            valid_sets=[dval], callbacks=[lgb.early_stopping(config.early_stop, verbose=False)])
+        boosters.append(booster)
+        rounds.append(max(1, int(booster.best_iteration or config.max_rounds)))
+    log.debug("trees: rounds %s (%s)", rounds, asdict(config))
+    return Trees(boosters, rounds)
