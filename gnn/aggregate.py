@@ -56,7 +56,7 @@ def adjacency(rel: Relation, n: int) -> sp.csr_matrix:
     return a
 
 
-def _row_max(a: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
+def row_max(a: sp.csr_matrix, x: np.ndarray) -> np.ndarray:
     """Max of x over each row's neighbours; nan for rows without any."""
     out = np.full((a.shape[0], x.shape[1]), np.nan, dtype=np.float32)
     if a.nnz == 0 or x.shape[1] == 0:
@@ -84,7 +84,7 @@ def relation_features(a: sp.csr_matrix, x: np.ndarray, known: np.ndarray, fold: 
     paths2 = a @ deg - deg  # 2-hop paths i-j-k, k != i
     if config.features and x.shape[1]:
         ax = a @ x
-        cols += [_safe_div(ax, deg[:, None]), _row_max(a, x), _safe_div(a @ ax - deg[:, None] * x, paths2[:, None])]
+        cols += [_safe_div(ax, deg[:, None]), row_max(a, x), _safe_div(a @ ax - deg[:, None] * x, paths2[:, None])]
         f = x.shape[1]
         names += [f"mean1_{i}" for i in range(f)] + [f"max1_{i}" for i in range(f)] + [f"mean2_{i}" for i in range(f)]
     if config.labels:
@@ -112,7 +112,7 @@ def neighbour_features(x: np.ndarray, feature_names: Sequence[str], relations: S
     (`<relation>.<aggregate>_<feature name>`).
     """
     n = x.shape[0]
-    fold = np.random.default_rng(seed).integers(0, max(1, config.folds), n)
+    fold = np.asarray(np.random.default_rng(seed).integers(0, max(1, config.folds), size=n))
     adj = [(r.name, adjacency(r, n)) for r in relations]
     if config.union and len(adj) > 1:
         union = sum((m for _, m in adj), sp.csr_matrix((n, n), dtype=np.float32)).tocsr()

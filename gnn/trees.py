@@ -10,7 +10,9 @@ five bags at learning rate 0.02 and feature fraction 0.3 beat one booster at 0.0
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import lightgbm as lgb
 import numpy as np
@@ -23,12 +25,14 @@ class TreeConfig:
     learning_rate: float = 0.02
     num_leaves: int = 31
     max_rounds: int = 3000
-    early_stop: int = 200  # rounds without a better validation AUC
+    early_stop: int = 200  # rounds without a better validation metric; 0: always max_rounds
     feature_fraction: float = 0.3
     bags: int = 5  # boosters averaged, seeds seed*100 + b
+    balanced: bool = False  # weight the classes equally (the nightly's few labels; ring scores read p)
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
     threads: int = 1  # the machine is shared; LightGBM's default takes every core
+    metric: str = "auc"  # the validation metric early stopping watches
 
 
 SEPARATOR = "\n#--- next booster ---\n"
@@ -59,6 +63,10 @@ class Trees:
         return Trees(boosters, [b.current_iteration() for b in boosters])
 
 
+def lightgbm_version() -> str:
+    return str(lgb.__version__)
+
+
 def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, seed: int,
               config: TreeConfig = TreeConfig()) -> Trees:
     """Binary trees on rows `train` (labels 0/1 in y), early-stopped on rows `val`.
@@ -68,19 +76,22 @@ def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, 
     """
     pos = int((y[train] == 1).sum())
     params = {
-        "objective": "binary", "metric": "auc", "learning_rate": config.learning_rate,
+        "objective": "binary", "metric": config.metric, "learning_rate": config.learning_rate,
         "num_leaves": config.num_leaves, "min_data_in_leaf": max(2, min(20, pos // 5)),
         "min_sum_hessian_in_leaf": 1e-3, "feature_fraction": config.feature_fraction,
         "bagging_fraction": config.bagging_fraction, "bagging_freq": 1, "lambda_l2": config.lambda_l2,
         "num_threads": config.threads, "seed": seed, "deterministic": True, "force_row_wise": True,
         "verbosity": -1,
     }
+    if config.balanced and pos:
+        params["scale_pos_weight"] = float((y[train] == 0).sum()) / pos
     dtrain = lgb.Dataset(x[train], label=y[train].astype(np.float32), free_raw_data=False)
     dval = lgb.Dataset(x[val], label=y[val].astype(np.float32), reference=dtrain)
     boosters, rounds = [], []
     for b in range(max(1, config.bags)):
+        stop: list[Callable[..., Any]] = [lgb.early_stopping(config.early_stop, verbose=False)] if config.early_stop else []
         booster = lgb.train({**params, "seed": seed * 100 + b}, dtrain, num_boost_round=config.max_rounds,
-                            valid_sets=[dval], callbacks=[lgb.early_stopping(config.early_stop, verbose=False)])
+                            valid_sets=[dval] if stop else [], callbacks=stop)
         boosters.append(booster)
         rounds.append(max(1, int(booster.best_iteration or config.max_rounds)))
     log.debug("trees: rounds %s (%s)", rounds, asdict(config))

@@ -26,6 +26,7 @@ def detect_cmd(ctx: typer.Context,
                models: Path | None = typer.Option(None, "--models", help="model artefacts (default var/models)"),
                build_id: str = typer.Option("adhoc", "--build-id"),
                seed: int = typer.Option(7, "--seed"),
+               scorer: str = typer.Option("graphboost", "--scorer", help="account scorer: graphboost | gnn"),
                top: int = typer.Option(20, "--top", help="rings to print")) -> None:
     """Train on the export's labels, score every account, print the top rings with their evidence."""
     from gnn.detect import DetectConfig, detect  # torch and PyG: imported only when the command runs
@@ -33,7 +34,8 @@ def detect_cmd(ctx: typer.Context,
 
     ex = GraphExport.load(export)
     with console.status("training and detecting"):
-        det = detect(ex, DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads),
+        det = detect(ex, DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads,
+                                      scorer=scorer),
                      _models(ctx, models), build_id)
     console.print(f"model {det.model_version}: {len(det.rings)} rings, threshold {det.threshold:.3f}")
     for r in det.rings[:top]:
@@ -49,6 +51,7 @@ def eval_cmd(ctx: typer.Context,
              out: Path = typer.Option(Path("eval"), "--out", help="where evaluation.json and pr_curves.png go"),
              models: Path | None = typer.Option(None, "--models"),
              seed: int = typer.Option(7, "--seed"),
+             scorer: str = typer.Option("graphboost", "--scorer", help="account scorer: graphboost | gnn"),
              ablation: bool = typer.Option(True, "--ablation/--no-ablation")) -> None:
     """Full model, ablations and baselines against the truth; prints a table, writes JSON + PNG."""
     from gnn.detect import DetectConfig  # torch and PyG: imported only when the command runs
@@ -59,9 +62,8 @@ def eval_cmd(ctx: typer.Context,
 
     ex = GraphExport.load(export)
     with console.status("evaluating (trains one model per ablation)"):
-        config = DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads)
-        report = evaluate(ex, read_truth(truth), config,
-                          _models(ctx, models), "eval")
+        config = DetectConfig(train=TrainConfig(seed=seed), threads=settings_from(ctx).gnn_threads, scorer=scorer)
+        report = evaluate(ex, read_truth(truth), config, _models(ctx, models), "eval", ablation=ablation)
     table = Table(*SUMMARY_HEADERS)
     for row in summary_rows(report):
         table.add_row(*row)
