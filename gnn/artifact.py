@@ -1,4 +1,4 @@
-"""Versioned model artefacts: `<models>/<version>/model.pt` + `metadata.json`.
+"""Versioned model artefacts: `<models>/<version>/model.pt` (GNN) or `trees.txt` (GraphBoost) + `metadata.json`.
 
 The version is derived from the data window and a hash of the weights, so retraining with the
 same seed on the same export gives the same version (and overwrites nothing else). Both files
@@ -18,10 +18,12 @@ from pathlib import Path
 import torch
 import torch_geometric
 
+from gnn.boost import BoostConfig, BoostModel
 from gnn.data import FeatureScaler
 from gnn.errors import ModelArtifactError
 from gnn.model import ModelConfig, build_model
 from gnn.train import TrainConfig, TrainedModel
+from gnn.trees import TreeConfig, Trees, lightgbm_version
 
 FORMAT = 1
 
@@ -83,3 +85,38 @@ def _materialise(model: torch.nn.Module, state: dict[str, torch.Tensor]) -> None
     for name, param in model.named_parameters():
         if isinstance(param, torch.nn.parameter.UninitializedParameter) and name in state:
             param.materialize(state[name].shape)
+
+
+def save_boost(model: BoostModel, window: tuple[str, str], models_dir: Path, metrics: dict[str, float]) -> str:
+    """Write a GraphBoost artefact (`trees.txt` + `metadata.json`); returns its version string."""
+    text = model.trees.to_string()
+    version = f"boost-{window[1]}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+    folder = models_dir / version
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"format": FORMAT, "kind": "graphboost", "version": version,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "window": list(window),
+            "columns": list(model.columns), "chosen": model.chosen, "val_auc": model.val_auc,
+            "boost_config": asdict(model.config), "metrics": metrics, "lightgbm": lightgbm_version()}
+    (folder / "trees.txt.tmp").write_text(text)
+    os.replace(folder / "trees.txt.tmp", folder / "trees.txt")
+    (folder / "metadata.json.tmp").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    os.replace(folder / "metadata.json.tmp", folder / "metadata.json")
+    return version
+
+
+def load_boost(models_dir: Path, version: str) -> tuple[BoostModel, dict[str, float]]:
+    folder = models_dir / version
+    try:
+        meta = json.loads((folder / "metadata.json").read_text())
+        trees = Trees.from_string((folder / "trees.txt").read_text())
+    except (OSError, ValueError) as e:
+        raise ModelArtifactError(f"cannot read model {version} in {models_dir}: {e}; retrain or pick another "
+                                 "version") from e
+    bc = meta["boost_config"]
+    config = BoostConfig(tuple(bc["candidates"]), int(bc["folds"]), TreeConfig(**bc["trees"]))
+    model = BoostModel(trees, tuple(meta["columns"]), meta["chosen"], dict(meta["val_auc"]), config)
+    return model, {k: float(v) for k, v in meta["metrics"].items()}
+
+
+def is_boost(models_dir: Path, version: str) -> bool:
+    return (models_dir / version / "trees.txt").exists()

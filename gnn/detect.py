@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from gnn.account_scorer import ScorerConfig, account_view, fit_account_scorer
 from gnn.anomaly import AnomalyConfig, account_flags
-from gnn.artifact import load_model, save_model
+from gnn.artifact import is_boost, load_boost, load_model, save_boost, save_model
 from gnn.communities import leiden_communities
 from gnn.evidence import EvidenceConfig, build_evidence_graph
 from gnn.loops import LoopConfig, find_loops
@@ -37,7 +38,8 @@ class DetectConfig:
     drop: frozenset[str] = frozenset()  # modalities to leave out (ablation only)
     model_version: str | None = None  # score with this saved model instead of training one
     threads: int | None = None  # torch intra-op threads (None: leave torch's default)
-    self_train: bool = False  # add pseudo-labels from the structure-only rings (gnn/pseudo.py)
+    self_train: bool = False  # add pseudo-labels from the structure-only rings (gnn/pseudo.py; gnn scorer only)
+    scorer: str = "graphboost"  # account scorer: graphboost (gnn/account_scorer.py) | gnn (gnn/train.py)
 
 
 RISK_THRESHOLD = 0.5  # account risk at or above it: member of a reported ring (see account_risk)
@@ -76,6 +78,22 @@ def fit_or_load(export: GraphExport, config: DetectConfig, model_dir: Path) -> t
     return trained, save_model(trained, model_dir)
 
 
+def score_accounts(export: GraphExport, config: DetectConfig, model_dir: Path) -> tuple[np.ndarray, str, dict[str, float]]:
+    """Fraud probability per account from the configured scorer (trained now, or a saved version)."""
+    version = config.model_version
+    if config.scorer == "gnn" or (version and not is_boost(model_dir, version)):
+        trained, version = fit_or_load(export, config, model_dir)
+        return predict(trained, export), version, dict(trained.metrics)
+    sc = ScorerConfig(seed=config.train.seed)
+    if version:
+        model, metrics = load_boost(model_dir, version)
+        view = account_view(export, config.drop, sc.hub_cap)
+        m = model.design(view.x, view.names, view.relations, export.account_labels.astype(np.int64), sc.seed)
+        return model.trees.predict(m), version, metrics
+    model, p, metrics = fit_account_scorer(export, sc, config.drop)
+    return p, save_boost(model, export.window, model_dir, metrics), metrics
+
+
 def detect(export: GraphExport, config: DetectConfig, model_dir: Path, build_id: str,
            detected_at: str | None = None) -> Detection:
     """Train (or load) the scorer, score every account, and find, score and type rings.
@@ -85,14 +103,13 @@ def detect(export: GraphExport, config: DetectConfig, model_dir: Path, build_id:
     detected_at = detected_at or datetime.now(UTC).isoformat(timespec="seconds")
     if config.threads:
         torch.set_num_threads(config.threads)
-    trained, version = fit_or_load(export, config, model_dir)
-    p = predict(trained, export)
+    p, version, metrics = score_accounts(export, config, model_dir)
     rings = find_rings(export, p, config, build_id, detected_at)
     ids = export.nodes["account"].ids
     risk = account_risk(ids, p, rings)
     log.info("scored %d accounts, %d rings (model %s)", len(ids), len(rings), version)
     return Detection(tuple(AccountScore(a, float(s)) for a, s in zip(ids, risk.tolist(), strict=True)),
-                     tuple(rings), version, RISK_THRESHOLD, dict(trained.metrics))
+                     tuple(rings), version, RISK_THRESHOLD, metrics)
 
 
 def account_risk(ids: tuple[str, ...], model_p: np.ndarray, rings: list[RingRecord]) -> np.ndarray:

@@ -106,8 +106,12 @@ def train_epoch_sampled(model: torch.nn.Module, optimiser: torch.optim.Optimizer
 
 
 def train(export: GraphExport, config: TrainConfig = TrainConfig(),
-          drop: frozenset[str] = frozenset(), pseudo: np.ndarray | None = None) -> TrainedModel:
+          drop: frozenset[str] = frozenset(), pseudo: np.ndarray | None = None,
+          split: tuple[np.ndarray, np.ndarray] | None = None) -> TrainedModel:
     """Fit on the labelled accounts of `export` (labels 0/1; -1 are unlabelled but still in the graph).
+
+    `split`: (train, validation) account indices to use instead of a stratified random split
+    (an external graph's own split, `riskgraph gnn fit`).
 
     `pseudo`: optional int [n_accounts] pseudo-labels (1/0/-1, gnn/pseudo.py) added to the
     training labels; the validation split, model selection and threshold use real labels only.
@@ -124,7 +128,7 @@ def train(export: GraphExport, config: TrainConfig = TrainConfig(),
     with torch.no_grad():  # materialise the lazy (-1) input sizes before the optimiser sees them
         account_logits(model, data)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    tr, va = _split(y_all, config.val_fraction, rng)
+    tr, va = split if split is not None else _split(y_all, config.val_fraction, rng)
     if len(va) == 0 or y_all[va].sum() == 0:
         va = tr  # too few labels to hold any out: select on the training labels (logged)
         log.warning("too few labels for a validation split; model selection uses the training labels")
