@@ -14,7 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from simulate.media.parcel import LabelText, render_parcel_photo, yolo_lines
+from simulate.media.labels import TEMPLATES, render_template_photo
+from simulate.media.parcel import LabelText, ParcelPhoto, render_parcel_photo, yolo_lines
+
+# Leave-template-out: the reader is tuned and the detector trained on TUNE_TEMPLATES only;
+# HELD_OUT_TEMPLATES (one per family: a Chinese sender-first label, a Chinese side-by-side
+# label, an English label) measure how it reads a carrier it has never seen.
+HELD_OUT_TEMPLATES = ("jd", "ems", "fedex")
+TUNE_TEMPLATES = tuple(t for t in TEMPLATES if t not in HELD_OUT_TEMPLATES)
 
 _ZH_PLACES = (
     ("广东省", "深圳市", "南山区"), ("广东省", "深圳市", "福田区"), ("广东省", "广州市", "天河区"),
@@ -74,6 +81,12 @@ def random_label_text(rng: np.random.Generator, language: str, recipient_address
                      en_name(), _en_phone(rng), en_address(rng), track)
 
 
+def template_photo(rng: np.random.Generator, template: str, difficulty: str) -> tuple[LabelText, ParcelPhoto]:
+    """A random label text in the template's language, drawn with it and photographed."""
+    text = random_label_text(rng, TEMPLATES[template].language)
+    return text, render_template_photo(text, template, rng, difficulty)
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     root: Path
@@ -82,6 +95,8 @@ class DatasetSpec:
     seed: int = 0
     difficulty: str = "default"
     hard_share: float = 0.0  # this share of each split (every k-th photo) is rendered at "hard" instead
+    templates: tuple[str, ...] = ()  # label templates, photo i uses templates[i % n]; () the classic label only
+    wild_share: float = 0.0  # with templates: this share (every k-th photo) at "wild" (any orientation, folds)
 
 
 def write_yolo_dataset(spec: DatasetSpec) -> Path:
@@ -98,8 +113,12 @@ def write_yolo_dataset(spec: DatasetSpec) -> Path:
         for i in range(n):
             rng = np.random.default_rng([spec.seed, 0 if split == "train" else 1, i])
             hard = spec.hard_share > 0 and i % max(1, round(1 / spec.hard_share)) == 1
-            photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng,
-                                        "hard" if hard else spec.difficulty)
+            difficulty = "hard" if hard else spec.difficulty
+            if spec.templates:
+                wild = spec.wild_share > 0 and i % max(1, round(1 / spec.wild_share)) == 0
+                _, photo = template_photo(rng, spec.templates[i % len(spec.templates)], "wild" if wild else difficulty)
+            else:
+                photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng, difficulty)
             photo.image.save(img_dir / f"{i:05d}.jpg", quality=92)
             (lbl_dir / f"{i:05d}.txt").write_text(yolo_lines(photo))
     data = spec.root / "data.yaml"
@@ -114,7 +133,8 @@ _SPEC_FILE = "spec.json"
 
 def _spec_json(spec: DatasetSpec) -> str:
     return json.dumps({"n_train": spec.n_train, "n_val": spec.n_val, "seed": spec.seed,
-                       "difficulty": spec.difficulty, "hard_share": spec.hard_share}, sort_keys=True)
+                       "difficulty": spec.difficulty, "hard_share": spec.hard_share,
+                       "templates": list(spec.templates), "wild_share": spec.wild_share}, sort_keys=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -36,23 +36,40 @@ def _faces() -> tuple[tuple[str, int, str, str], ...]:
     return tuple(sorted(rows))
 
 
-def find_face(family: str, bold: bool = False) -> FontFace:
-    """The first installed face whose family list contains `family` exactly."""
-    want_style = "Bold" if bold else None
-    for path, index, families, style in _faces():
+def find_face(family: str, bold: bool = False, style: str | None = None) -> FontFace:
+    """The first installed face whose family list contains `family` exactly.
+
+    `style` names a fontconfig style ("Italic"); otherwise Bold if `bold`, else Regular/Book.
+    """
+    want_style = style or ("Bold" if bold else None)
+    for path, index, families, styles_text in _faces():
         if family not in families.split(","):
             continue
-        styles = style.split(",")
+        styles = styles_text.split(",")
         if (want_style in styles) if want_style else ("Regular" in styles or "Book" in styles):
             return FontFace(path, index)
-    raise MediaToolError(f"font family {family!r} not installed; install fonts-noto-cjk and fonts-dejavu-core")
+    raise MediaToolError(f"font family {family!r} not installed; install fonts-noto-cjk, fonts-dejavu-core, "
+                         "fonts-dejavu-extra and fonts-arphic-ukai")
 
 
-def face_for(language: str, bold: bool = False) -> FontFace:
-    return find_face("Noto Sans CJK SC" if language == "zh" else "DejaVu Sans", bold)
+# Type faces a label template may print in: (family, fontconfig style or None) per language.
+# "hand" is the handwriting-like face for names written on by hand or printed in a script face:
+# AR PL UKai (a brush Kai) for Chinese, DejaVu Serif Italic for Latin.
+_FAMILIES = {
+    ("zh", "sans"): ("Noto Sans CJK SC", None), ("zh", "serif"): ("Noto Serif CJK SC", None),
+    ("zh", "mono"): ("Noto Sans Mono CJK SC", None), ("zh", "hand"): ("AR PL UKai CN", "Book"),
+    ("en", "sans"): ("DejaVu Sans", None), ("en", "serif"): ("DejaVu Serif", None),
+    ("en", "mono"): ("DejaVu Sans Mono", None), ("en", "hand"): ("DejaVu Serif", "Italic"),
+}
+STYLES = ("sans", "serif", "mono", "hand")
 
 
-@functools.lru_cache(maxsize=64)
-def load_font(language: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    face = face_for(language, bold)
+def face_for(language: str, bold: bool = False, style: str = "sans") -> FontFace:
+    family, fc_style = _FAMILIES[(language, style)]
+    return find_face(family, bold, None if bold and style != "hand" else fc_style)
+
+
+@functools.lru_cache(maxsize=256)
+def load_font(language: str, size: int, bold: bool = False, style: str = "sans") -> ImageFont.FreeTypeFont:
+    face = face_for(language, bold, style)
     return ImageFont.truetype(face.path, size=size, index=face.index)

@@ -24,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from simulate.media.fonts import load_font
+from simulate.media.label_canvas import wrap
 
 LABEL_WIDTH = 640  # label pixels; the photo scales it down to fit
 PHOTO_SIZE = (640, 480)  # (width, height) of the final photo
@@ -72,33 +73,21 @@ class _Difficulty:
     tape_may_cover_address: bool
     lighting: float  # amplitude of the brightness gradient
     fill: tuple[float, float]  # label width as a fraction of the photo width
+    turn_probability: float = 0.0  # chance of a further quarter, half or three-quarter turn (upside down, sideways)
+    fold_probability: float = 0.0  # chance of a crease across the label (a shading step along a line)
+    sticker_probability: float = 0.0  # chance of a sticker over the label (never over the recipient block)
 
 
 _DIFFICULTY = {
     "easy": _Difficulty(5, 0.01, (0.0, 0.4), (0.5, 2.0), (85, 95), 0.0, False, 0.10, (0.80, 0.92)),
     "default": _Difficulty(15, 0.03, (0.2, 0.8), (1.0, 4.0), (60, 92), 0.4, False, 0.25, (0.75, 0.90)),
     "hard": _Difficulty(25, 0.06, (0.5, 1.6), (2.0, 7.0), (35, 75), 0.6, True, 0.40, (0.65, 0.85)),
+    # Photos taken in a hurry at a returns desk: any orientation, tilt, JPEG down to 40, folds, stickers.
+    "wild": _Difficulty(12, 0.04, (0.2, 0.9), (1.0, 4.0), (40, 90), 0.4, False, 0.35, (0.78, 0.92),
+                        turn_probability=0.5, fold_probability=0.5, sticker_probability=0.5),
 }
 
 _HEADINGS = {"zh": ("收件人", "寄件人", "快递运单"), "en": ("TO:", "FROM:", "EXPRESS PARCEL")}
-
-
-def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float, language: str) -> list[str]:
-    """Greedy line wrap: by character for Chinese, by word for English."""
-    tokens = list(text) if language == "zh" else text.split(" ")
-    sep = "" if language == "zh" else " "
-    lines: list[str] = []
-    cur = ""
-    for tok in tokens:
-        cand = tok if not cur else cur + sep + tok
-        if cur and font.getlength(cand) > width:
-            lines.append(cur)
-            cur = tok
-        else:
-            cur = cand
-    if cur:
-        lines.append(cur)
-    return lines
 
 
 def _barcode(draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, rng: np.random.Generator) -> None:
@@ -145,8 +134,8 @@ def render_label(text: LabelText, rng: np.random.Generator) -> tuple[Image.Image
     f_small = load_font(lang, small)
     f_track = load_font("en", 22)
 
-    rcpt_lines = _wrap(text.recipient_address, f_big, inner, lang)
-    send_lines = _wrap(text.sender_address, f_small, inner, lang)
+    rcpt_lines = wrap(text.recipient_address, f_big, inner, lang)
+    send_lines = wrap(text.sender_address, f_small, inner, lang)
     line_big = int(big * 1.35)
     line_small = int(small * 1.35)
     height = (margin + 40 + 90 + 34 + 14  # title, barcode, tracking number, rule
@@ -210,7 +199,8 @@ def _placement(label_wh: tuple[int, int], size: tuple[int, int], diff: _Difficul
     """Destination corners (4x2) of the label in the photo: scale, rotate, jitter, translate."""
     lw, lh = label_wh
     w, h = size
-    angle = np.deg2rad(rng.uniform(-diff.max_rotation_deg, diff.max_rotation_deg))
+    turn = 90.0 * int(rng.integers(1, 4)) if diff.turn_probability and rng.random() < diff.turn_probability else 0.0
+    angle = np.deg2rad(turn + rng.uniform(-diff.max_rotation_deg, diff.max_rotation_deg))
     c, s = abs(np.cos(angle)), abs(np.sin(angle))
     hull_w, hull_h = lw * c + lh * s, lw * s + lh * c
     scale = min(rng.uniform(*diff.fill) * w / lw, 0.94 * w / hull_w, 0.94 * h / hull_h)
@@ -237,11 +227,47 @@ def _tape_band(label_h: int, addr: Box, diff: _Difficulty, rng: np.random.Genera
     return None
 
 
+def _sticker(label: Image.Image, addr: Box, rng: np.random.Generator) -> None:
+    """Paste a fragile / handle-with-care sticker somewhere off the recipient block (in place)."""
+    lw, lh = label.size
+    sw, sh = int(rng.uniform(0.18, 0.3) * lw), int(rng.uniform(60, 100))
+    keep = (addr.x0, addr.y0 - 110, addr.x1, addr.y1 + 10)  # the address and the name/phone line above it
+    for _ in range(8):
+        x, y = int(rng.uniform(0, lw - sw)), int(rng.uniform(0, max(1, lh - sh)))
+        if x > keep[2] or x + sw < keep[0] or y > keep[3] or y + sh < keep[1]:
+            d = ImageDraw.Draw(label)
+            colour = ((230, 40, 40), (250, 210, 0), (255, 255, 255))[int(rng.integers(3))]
+            d.rectangle([x, y, x + sw, y + sh], fill=colour, outline=(90, 90, 90))
+            d.text((x + 8, y + 8), ("易碎", "小心轻放", "FRAGILE", "THIS SIDE UP")[int(rng.integers(4))],
+                   font=load_font("zh", int(sh * 0.4), bold=True), fill=(20, 20, 20))
+            return
+
+
+def _fold(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A crease: a brightness step across a random line, darker on one side, a thin highlight on it."""
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    theta = rng.uniform(0, np.pi)
+    cx, cy = rng.uniform(0.25, 0.75) * w, rng.uniform(0.25, 0.75) * h
+    dist = (xx - cx) * np.cos(theta) + (yy - cy) * np.sin(theta)
+    side = 1 - float(rng.uniform(0.08, 0.2)) * (1 / (1 + np.exp(-dist / 6)))
+    return side + 0.12 * np.exp(-(dist ** 2) / 8)
+
+
 def render_parcel_photo(text: LabelText, rng: np.random.Generator, difficulty: str = "default",
                         size: tuple[int, int] = PHOTO_SIZE) -> ParcelPhoto:
-    """Render the label and photograph it; `size` is (width, height) of the result in pixels."""
-    diff = _DIFFICULTY[difficulty]
+    """Render the classic label and photograph it; `size` is (width, height) of the result in pixels."""
     label, addr = render_label(text, rng)
+    return photograph(label, addr, rng, difficulty, size)
+
+
+def photograph(label: Image.Image, addr: Box, rng: np.random.Generator, difficulty: str = "default",
+               size: tuple[int, int] = PHOTO_SIZE) -> ParcelPhoto:
+    """Photograph a flat label (any template) on cardboard; `addr` is its recipient address box."""
+    diff = _DIFFICULTY[difficulty]
+    if diff.sticker_probability and rng.random() < diff.sticker_probability:
+        label = label.copy()
+        _sticker(label, addr, rng)
     lw, lh = label.size
     w, h = size
     dst = _placement((lw, lh), size, diff, rng)
@@ -274,6 +300,8 @@ def render_parcel_photo(text: LabelText, rng: np.random.Generator, difficulty: s
     radial = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * (0.6 * max(w, h)) ** 2))
     gain = 1 + diff.lighting * (0.5 * (gx * (xx / w - 0.5) + gy * (yy / h - 0.5)) + 0.6 * (radial - 0.5))
     photo *= gain[..., None]
+    if diff.fold_probability and rng.random() < diff.fold_probability:
+        photo = photo * (1 - mask[..., None]) + photo * _fold(size, rng)[..., None] * mask[..., None]
 
     sigma = float(rng.uniform(*diff.blur_sigma))
     if sigma > 0.05:
