@@ -33,6 +33,7 @@ class Transcript:
     duration: float  # seconds of audio
     model: str  # e.g. "tiny.en", "base"
     backend: str  # e.g. "faster-whisper/int8", "openai-whisper/fp32"
+    flags: tuple[str, ...] = ()  # what the guards did, e.g. "repetition_cut" (see asr/guard.py)
 
     @property
     def avg_logprob(self) -> float:
