@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from asr.audio import load_audio
+from asr.audio import load_channels
 from asr.calls import STAGE, CallRecord, read_calls
 from asr.errors import BadAudioError
 from asr.records import CallTranscript
@@ -63,8 +63,8 @@ def sha256_file(path: Path) -> str:
 
 def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Transcriber,
                     options: JobOptions) -> CallTranscript:
-    audio = load_audio(path, options.max_seconds)
-    transcript = transcriber.transcribe(audio, call.language or options.default_language)
+    channels = load_channels(path, options.max_seconds)
+    transcript = transcriber.transcribe_channels(channels, call.language or options.default_language)
     return CallTranscript(call.call_id, call.caller_phone, call.account_id, call.started_at, call.audio,
                           digest, transcript, extract_signals(transcript.text, transcript.language))
 
