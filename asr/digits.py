@@ -22,11 +22,13 @@ ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": 
 # A run of Chinese digit characters shorter than this is a word (一直, 三个), not a number read out.
 MIN_ZH_RUN = 4
 
-_EN_WORD = re.compile(r"\b(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+_EN_WORD = re.compile(r"\b(?:(?:double|triple)[\s-]+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
                       re.IGNORECASE)
 # Two or more spoken digits in a row, separated by spaces/commas/hyphens.
 _EN_RUN = re.compile(rf"{_EN_WORD.pattern}(?:[\s,.-]+{_EN_WORD.pattern})+", re.IGNORECASE)
-_ZH_RUN = re.compile(f"[{''.join(ZH_DIGITS)}0-9０-９]{{{MIN_ZH_RUN},}}")
+_ZH_DIGIT = f"[{''.join(ZH_DIGITS)}0-9０-９]"
+# Digit characters read out in groups ("幺三八，幺二三四，五六七八"): separators inside a run are dropped.
+_ZH_RUN = re.compile(f"{_ZH_DIGIT}(?:[\\s,，、-]?{_ZH_DIGIT}){{{MIN_ZH_RUN - 1},}}")
 # Digit groups split by a space, or by a comma, hyphen or full stop with an optional space: Whisper
 # splits a number read out slowly ("451-2339. 876"). Cost: "2, 3 days" also becomes "23".
 _GROUPED = re.compile(r"\d+(?:(?:[,.，。、-]\s?|\s)\d+)+")
@@ -59,7 +61,10 @@ def _en_run_to_digits(run: str) -> str:
 
 
 def _zh_run_to_digits(run: str) -> str:
-    return "".join(ZH_DIGITS.get(c) or str(int(c)) if not c.isascii() else c for c in run)
+    digits = [c for c in run if c in ZH_DIGITS or c.isdigit()]
+    if not any(c in ZH_DIGITS for c in digits):
+        return run  # Arabic digits only: left to the grouping rule (keeps "2, 3 days" logic in one place)
+    return "".join(ZH_DIGITS.get(c) or str(int(c)) if not c.isascii() else c for c in digits)
 
 
 def normalize_digits(text: str) -> str:

@@ -10,7 +10,8 @@ no-speech, temperature fallback) catch most of it; this guard catches the rest, 
 - a segment longer than its duration could hold at MAX_RATE units per second, or a transcript
   longer than the speech could hold, is cut there: flag "over_length_cut".
 
-Digit runs are exempt from repetition (a phone may be "555 5555"); they still count for length.
+Digits, spoken or written, are exempt from repetition (a phone may be "555 5555" or 幺三八幺三八…);
+they still count for length.
 The flags go into the transcript's confidences, so a reviewer sees that text was removed.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from asr.digits import ZH_DIGITS
 from asr.transcript import Segment, Transcript
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "yue"})
@@ -47,7 +49,7 @@ def cut_repeats(text: str, cjk: bool) -> tuple[str, bool]:
         found = False
         for size in range(1, min(MAX_UNIT, (len(words) - i) // 2) + 1):
             unit = words[i:i + size]
-            if all(w.isdigit() for w in unit):
+            if all(w.isdigit() or w in ZH_DIGITS for w in unit):
                 continue
             n = 1
             while words[i + n * size:i + (n + 1) * size] == unit:

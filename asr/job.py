@@ -18,6 +18,7 @@ import polars as pl
 
 from asr.audio import load_channels
 from asr.calls import STAGE, CallRecord, read_calls
+from asr.entities import DEFAULT_ENTITIES, EntityConfig
 from asr.errors import BadAudioError
 from asr.records import CallTranscript
 from asr.signals import extract_signals
@@ -41,6 +42,7 @@ class JobOptions:
     max_seconds: float = 600.0  # longer recordings are quarantined as too_long
     default_language: str | None = None  # used when a call has no language; None = detect
     checkpoint_every: int = 20
+    entities: EntityConfig = DEFAULT_ENTITIES  # the shop's order-id format and the day's known orders
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Tran
     channels = load_channels(path, options.max_seconds)
     transcript = transcriber.transcribe_channels(channels, call.language or options.default_language)
     return CallTranscript(call.call_id, call.caller_phone, call.account_id, call.started_at, call.audio,
-                          digest, transcript, extract_signals(transcript.text, transcript.language))
+                          digest, transcript, extract_signals(transcript.text, transcript.language, options.entities))
 
 
 def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:

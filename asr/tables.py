@@ -16,7 +16,7 @@ QUARANTINE_FILE = Path("quarantine") / "asr.parquet"
 
 SEGMENT = pl.Struct({"start": pl.Float64, "end": pl.Float64, "text": pl.String,
                      "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64, "channel": pl.Int64})
-ENTITY = pl.Struct({"kind": pl.String, "value": pl.String, "text": pl.String})
+ENTITY = pl.Struct({"kind": pl.String, "value": pl.String, "text": pl.String, "linked": pl.Boolean})
 CONFIDENCES = pl.Struct({"avg_logprob": pl.Float64, "no_speech_prob": pl.Float64,
                          "language_probability": pl.Float64, "flags": pl.List(pl.String)})
 _TRANSCRIPT_COLUMNS: dict[str, pl.DataType] = {
@@ -41,7 +41,8 @@ def transcript_row(c: CallTranscript) -> dict[str, Any]:
         "confidences": {"avg_logprob": t.avg_logprob, "no_speech_prob": t.no_speech_prob,
                         "language_probability": t.language_probability, "flags": list(t.flags)},
         "intents": list(c.signals.intents), "keywords": list(c.signals.keywords),
-        "entities": [{"kind": e.kind, "value": e.value, "text": e.text} for e in c.signals.entities],
+        "entities": [{"kind": e.kind, "value": e.value, "text": e.text, "linked": e.linked}
+                     for e in c.signals.entities],
         "model": t.model, "backend": t.backend, "audio": c.audio, "audio_sha256": c.audio_sha256,
         "duration_s": t.duration,
     }

@@ -21,6 +21,7 @@ import tempfile
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ def main() -> None:
             sys.exit(f"unknown AsrConfig field(s): {', '.join(sorted(unknown))}")
         config = AsrConfig(cache_dir=ROOT / "var" / "cache" / "asr", **values)  # type: ignore[arg-type]
         transcriber = make_transcriber(config)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for item in clips([DEV, *args.extra]):
             paths = {"telephone": Path(item["telephone"]), "original": Path(item["original"]),
                      "telephone+lsb": flip_lsb(Path(item["telephone"]), Path(tmp) / f"{item['id']}_lsb.wav")}

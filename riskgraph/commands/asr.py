@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from riskgraph.context import settings_from
-from riskgraph.wiring import asr_config
+from riskgraph.wiring import asr_config, entity_config
 
 app = typer.Typer(help="Call recordings into transcripts and complaint signals.", no_args_is_help=True)
 console = Console()
@@ -41,7 +41,8 @@ def transcribe(ctx: typer.Context,
     settings = settings_from(ctx)
     transcriber = make_transcriber(asr_config(settings, backend=backend, compute_type=compute_type))
     options = JobOptions(max_seconds=float(settings.asr_max_seconds),
-                         default_language=language or settings.asr_language)
+                         default_language=language or settings.asr_language,
+                         entities=entity_config(settings, day_dir))
     with Progress(TextColumn("transcribing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("calls", total=None)

@@ -29,6 +29,10 @@ class Counting:
         self.calls += 1
         return self.inner.transcribe(audio, language)
 
+    def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Transcript:
+        self.calls += 1
+        return self.inner.transcribe_channels(channels, language)
+
 
 def write_calls(day: Path, rows: list[dict[str, str]]) -> None:
     with (day / "calls.csv").open("w", newline="") as f:
