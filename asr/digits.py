@@ -21,6 +21,13 @@ ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": 
              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 # A run of Chinese digit characters shorter than this is a word (一直, 三个), not a number read out.
 MIN_ZH_RUN = 4
+# Characters (and the letter Q, which is how "jiu" sounds to Whisper) written for a digit heard in a
+# number read out in Mandarin. Trusted only inside a run of MIN_HOMOPHONE_RUN digits where they are
+# at most a third of it: "9" for 酒 in 酒店 never changes.
+ZH_HOMOPHONES = {"Q": "9", "q": "9", "酒": "9", "久": "9", "腰": "1", "要": "1", "妖": "1", "邀": "1",
+                 "令": "0", "另": "0", "领": "0", "灵": "0", "铃": "0", "凌": "0", "动": "0", "冻": "0",
+                 "吧": "8", "爸": "8", "巴": "8", "思": "4", "死": "4", "司": "4", "斯": "4", "期": "7",
+                 "溜": "6", "刘": "6", "流": "6", "武": "5", "舞": "5", "伍": "5", "散": "3", "伞": "3"}
 
 _EN_WORD = re.compile(r"\b(?:(?:double|triple)[\s-]+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
                       re.IGNORECASE)
@@ -67,12 +74,25 @@ def _zh_run_to_digits(run: str) -> str:
     return "".join(ZH_DIGITS.get(c) or str(int(c)) if not c.isascii() else c for c in digits)
 
 
+_ZH_ANY = f"[{''.join(ZH_DIGITS)}{''.join(ZH_HOMOPHONES)}0-9０-９]"
+_ZH_MIXED = re.compile(f"{_ZH_ANY}(?:[\\s,，、.-]?{_ZH_ANY}){{{MIN_HOMOPHONE_RUN - 1},}}")
+
+
+def _zh_mixed_run(m: re.Match[str]) -> str:
+    chars = [c for c in m.group() if c in ZH_DIGITS or c in ZH_HOMOPHONES or c.isdigit()]
+    homophones = sum(c in ZH_HOMOPHONES and c not in ZH_DIGITS for c in chars)
+    if not homophones or homophones * 3 > len(chars):
+        return m.group()
+    return "".join(ZH_DIGITS.get(c) or ZH_HOMOPHONES.get(c) or str(int(c)) for c in chars)
+
+
 def normalize_digits(text: str) -> str:
     """Rewrite spoken or split digit sequences as single runs of ASCII digits.
 
     "order four five one two" -> "order 4512"; "幺三八幺二三四" -> "1381234"; "451-23 39" -> "4512339".
     A lone "one" stays a word ("one parcel"): only two or more digit words in a row convert.
     """
+    text = _ZH_MIXED.sub(_zh_mixed_run, text)
     text = _MIXED_RUN.sub(_mixed_run, text)
     text = _EN_RUN.sub(lambda m: _en_run_to_digits(m.group()), text)
     text = _ZH_RUN.sub(lambda m: _zh_run_to_digits(m.group()), text)

@@ -10,8 +10,7 @@ no-speech, temperature fallback) catch most of it; this guard catches the rest, 
 - a segment longer than its duration could hold at MAX_RATE units per second, or a transcript
   longer than the speech could hold, is cut there: flag "over_length_cut".
 
-Digits, spoken or written, are exempt from repetition (a phone may be "555 5555" or 幺三八幺三八…);
-they still count for length.
+Digits need more copies to count as a loop (a phone may be "555 5555", an id 幺三八幺三八…).
 The flags go into the transcript's confidences, so a reviewer sees that text was removed.
 """
 
@@ -32,12 +31,16 @@ MAX_UNIT = 12  # longest repeated unit looked for, in tokens
 
 def _tokens(text: str, cjk: bool) -> list[tuple[str, int, int]]:
     """(token, start, end) in text: characters (and digit runs) for CJK text, words otherwise."""
-    pattern = r"[0-9]+|[a-zA-Z']+|[\u3400-\u9fff]" if cjk else r"[\w']+"
+    # In Chinese text every character is a unit, Latin letters and digits included ("QQQQ" is a loop).
+    pattern = r"[0-9a-zA-Z\u3400-\u9fff]" if cjk else r"[\w']+"
     return [(m.group().lower(), m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
-def _min_repeats(unit_len: int) -> int:
-    return 5 if unit_len == 1 else 4 if unit_len <= 3 else 3
+def _min_repeats(unit: list[str]) -> int:
+    """How many copies in a row make a loop: more for short units, far more for digits (ids repeat digits)."""
+    if all(w.isdigit() or w in ZH_DIGITS for w in unit):
+        return 7 if len(unit) == 1 else 5 if len(unit) <= 3 else 3
+    return 5 if len(unit) == 1 else 4 if len(unit) <= 3 else 3
 
 
 def cut_repeats(text: str, cjk: bool) -> tuple[str, bool]:
@@ -49,12 +52,10 @@ def cut_repeats(text: str, cjk: bool) -> tuple[str, bool]:
         found = False
         for size in range(1, min(MAX_UNIT, (len(words) - i) // 2) + 1):
             unit = words[i:i + size]
-            if all(w.isdigit() or w in ZH_DIGITS for w in unit):
-                continue
             n = 1
             while words[i + n * size:i + (n + 1) * size] == unit:
                 n += 1
-            if n >= _min_repeats(size):
+            if n >= _min_repeats(unit):
                 end_tok = i + n * size - 1
                 cuts.append((toks[i + size - 1][2], toks[end_tok][2]))  # keep the first copy only
                 i = end_tok + 1

@@ -14,6 +14,7 @@ second decode does not loop. Stereo recordings go channel by channel (`transcrib
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,6 +48,10 @@ DEFAULT_PROMPTS = {"zh": "以下是普通话的句子。"}
 RETRY_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
 RETRY_REPETITION_PENALTY = 1.3
 DETECT_WINDOWS = 3  # language detection averages the first few 30 s windows of speech
+# Below this probability the detector's pick is checked by decoding: base hears robotic or
+# band-limited Mandarin as English (p 0.5-0.7) and tiny.en then writes nothing. Not tuned: a round
+# value under which a second opinion is cheap next to a call routed to the wrong model.
+SURE_LANGUAGE = 0.8
 WINDOW_S = 30.0
 
 
@@ -68,6 +73,7 @@ class AsrConfig:
     languages: tuple[str, ...] = ("en", "zh")
     vad: bool = True  # decode speech only (Silero VAD bundled with faster-whisper)
     redecode_loops: bool = True  # decode a looping transcript once more with sampling
+    loop_guard: bool = True  # False: raw decoder output, for measuring what the guard does
 
 
 class RoutingTranscriber:
@@ -108,8 +114,8 @@ class RoutingTranscriber:
             if not spans:  # nothing to listen to: say so rather than guess
                 language, probability = (self.config.languages or ("en",))[0], 0.0
             else:
-                language, probability = self.detect_language(speech)
-                log.debug("detected language %s (p=%.2f)", language, probability)
+                language, probability, by_decode = self.detect_language(speech)
+                log.debug("detected language %s (p=%.2f%s)", language, probability, ", by decoding" if by_decode else "")
         engine = self.model("english" if language == "en" else "multilingual")
         if not spans:
             return Transcript(language, probability, "", (), duration, engine.name, engine.backend, ("no_speech",))
@@ -146,14 +152,31 @@ class RoutingTranscriber:
         segments = tuple(replace(speech_map.segment(s), text=to_simplified(s.text) if zh else s.text)
                          for s in t.segments)
         t = replace(t, segments=segments, duration=duration, language_probability=probability)
-        return guard(t, speech_map.speech_seconds)
+        return guard(t, speech_map.speech_seconds) if self.config.loop_guard else t
 
-    def detect_language(self, speech: np.ndarray) -> tuple[str, float]:
-        """The most probable of config.languages (any language when that is empty), with its probability.
+    def detect_language(self, speech: np.ndarray) -> tuple[str, float, bool]:
+        """(language, probability, decided by decoding): the best of config.languages (any when empty).
 
-        Averaged over the first DETECT_WINDOWS 30 s windows of speech (one for a short call),
-        weighted by how much speech each window holds.
+        Probabilities are averaged over the first DETECT_WINDOWS 30 s windows of speech (one for a
+        short call), weighted by how much speech each window holds. When the best is below
+        SURE_LANGUAGE, the two best are decoded (greedy, multilingual model) and the one whose text
+        the model finds more probable (mean token log-prob) wins.
         """
+        probs = self._language_probs(speech)
+        ranked = sorted(probs, key=lambda k: -probs[k])
+        language = ranked[0]
+        if probs[language] >= SURE_LANGUAGE or len(ranked) < 2:
+            return language, probs[language], False
+        engine = self.model("multilingual")
+        scores = {}
+        for candidate in ranked[:2]:
+            t = engine.decode(speech, DecodeOptions(language=candidate, beam_size=1,
+                                                    initial_prompt=self.config.prompts.get(candidate)))
+            scores[candidate] = t.avg_logprob if t.segments else -math.inf
+        best = max(scores, key=lambda k: scores[k])
+        return best, probs[best], True
+
+    def _language_probs(self, speech: np.ndarray) -> dict[str, float]:
         engine = self.model("multilingual")
         window = int(WINDOW_S * SAMPLE_RATE)
         totals: dict[str, float] = {}
@@ -168,8 +191,7 @@ class RoutingTranscriber:
                    if not self.config.languages or k in self.config.languages}
         if not allowed:
             raise AsrError(f"none of the configured languages {self.config.languages} is known to the model")
-        language = max(allowed, key=lambda k: allowed[k])
-        return language, allowed[language]
+        return allowed
 
 
 def model_dir(config: AsrConfig, which: str) -> tuple[Path, str]:

@@ -50,3 +50,8 @@ def test_speech_map_puts_segments_back_at_call_time() -> None:
     joined, m = join_speech(audio, [(16_000 * 2, 16_000 * 3), (16_000 * 7, 16_000 * 9)])
     assert m.speech_seconds == pytest.approx(3.0) and len(joined) == 16_000 * 3 + 2 * 1_600
     assert m.to_call_time(0.5) == pytest.approx(2.5) and m.to_call_time(1.1 + 0.5) == pytest.approx(7.5)
+
+
+def test_a_digit_loop_and_a_letter_loop_in_chinese_are_cut() -> None:
+    assert cut_repeats("我的电池252.1.3.1.4.8" + ".4" * 40, True) == ("我的电池252.1.3.1.4.8.4", True)
+    assert cut_repeats("联系电话一堂QQQQQQQQQQQQQQ", True) == ("联系电话一堂Q", True)
