@@ -36,7 +36,8 @@ class Timed:
     """The transcriber, timing every call (the job's per-call latency)."""
 
     def __init__(self, inner: Any) -> None:
-        self.inner, self.latencies, self.audio_s = inner, [], 0.0
+        self.inner, self.audio_s = inner, 0.0
+        self.latencies: list[float] = []
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Any:
         return self.transcribe_channels([audio], language)
@@ -104,12 +105,12 @@ def main() -> None:
         sel = [r for r in rows if r["lang"] == lang]
         if not sel:
             continue
-        orders = [o for r in sel for o in r["orders"]]
-        phones = [p for r in sel for p in r["phones"]]
+        said_orders = [o for r in sel for o in r["orders"]]
+        said_phones = [p for r in sel for p in r["phones"]]
         print(f"{lang}: {len(sel)} calls, language right {sum(r['heard'] == lang for r in sel)}, "
               f"mean {metric} {np.mean([r['error'] for r in sel]):.3f} (max {max(r['error'] for r in sel):.3f}), "
-              f"order ids found {sum(o[1] for o in orders)}/{len(orders)} (linked {sum(o[2] for o in orders)}), "
-              f"phones found {sum(p[1] for p in phones)}/{len(phones)}, "
+              f"order ids found {sum(o[1] for o in said_orders)}/{len(said_orders)} (linked {sum(o[2] for o in said_orders)}), "
+              f"phones found {sum(p[1] for p in said_phones)}/{len(said_phones)}, "
               f"flagged {sum(bool(r['flags']) for r in sel)}")
     ids = [o[1] for r in rows for o in r["orders"]] + [p[1] for r in rows for p in r["phones"]]
     print(f"spoken ids extracted: {sum(ids)}/{len(ids)} = {sum(ids) / max(len(ids), 1):.1%}")
