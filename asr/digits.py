@@ -86,15 +86,23 @@ def _zh_mixed_run(m: re.Match[str]) -> str:
     return "".join(ZH_DIGITS.get(c) or ZH_HOMOPHONES.get(c) or str(int(c)) for c in chars)
 
 
+# Whisper writes "double five" as "double 5" or "double 5-0": the word stays, the digit does not.
+_REPEAT_DIGIT = re.compile(r"\b(double|triple)[\s-]+(\d)", re.IGNORECASE)
+_REPEAT_WORD = re.compile(r"\b(double|triple)[\s-]+(zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
+                          re.IGNORECASE)  # alone, "double five" is still digits
+
+
 def normalize_digits(text: str) -> str:
     """Rewrite spoken or split digit sequences as single runs of ASCII digits.
 
     "order four five one two" -> "order 4512"; "幺三八幺二三四" -> "1381234"; "451-23 39" -> "4512339".
     A lone "one" stays a word ("one parcel"): only two or more digit words in a row convert.
     """
+    text = _REPEAT_DIGIT.sub(lambda m: m.group(2) * _EN_REPEAT[m.group(1).lower()], text)
     text = _ZH_MIXED.sub(_zh_mixed_run, text)
     text = _MIXED_RUN.sub(_mixed_run, text)
     text = _EN_RUN.sub(lambda m: _en_run_to_digits(m.group()), text)
+    text = _REPEAT_WORD.sub(lambda m: _en_run_to_digits(m.group()), text)
     text = _ZH_RUN.sub(lambda m: _zh_run_to_digits(m.group()), text)
     text = text.translate({ord("０") + i: str(i) for i in range(10)})
     return _GROUPED.sub(lambda m: re.sub(r"\D", "", m.group()), text)

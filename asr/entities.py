@@ -102,7 +102,9 @@ def _classify(run: str, cue: str | None, config: EntityConfig) -> Entity | None:
         return phone
     if order is not None and (order.linked or cue == "order_id" or phone is None or len(digits) != 11):
         return order
-    return phone or order
+    if cue == "order_id":  # said as an order but not in the shop's format: neither an order nor a phone
+        return None
+    return phone
 
 
 def extract_entities(text: str, config: EntityConfig = DEFAULT_ENTITIES) -> tuple[Entity, ...]:
