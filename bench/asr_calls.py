@@ -78,7 +78,7 @@ def main() -> None:
         from riskgraph.settings import load_settings
         from riskgraph.wiring import asr_config, entity_config
 
-        settings = load_settings(env={})
+        settings = load_settings()  # RISKGRAPH_ASR_* variables apply (e.g. RISKGRAPH_ASR_BEAM_SIZE=1)
         day = copy_day(args.day, Path(tmp) / "day", args.no_language)
         config = asr_config(settings)
         timed = Timed(make_transcriber(type(config)(**{**config.__dict__, "cache_dir": ROOT / "var" / "cache" / "asr"})))

@@ -84,8 +84,8 @@ def main() -> None:
 
         overrides = dict(kv.split("=", 1) for kv in args.set)
         fields = {f.name: f for f in dataclasses.fields(AsrConfig)}
-        values = {k: (tuple(str(v).split(",")) if k == "languages" else _value(v)) for k, v in overrides.items()
-                  if k in fields}
+        values = {k: (tuple(str(v).split(",")) if k == "languages" else Path(v) if k.endswith("_model")
+                      else _value(v)) for k, v in overrides.items() if k in fields}
         unknown = set(overrides) - set(fields)
         if unknown:
             sys.exit(f"unknown AsrConfig field(s): {', '.join(sorted(unknown))}")
