@@ -3,7 +3,7 @@
 Public surface; everything else in the package is internal.
 """
 
-from asr.entities import Entity
+from asr.entities import Entity, EntityConfig
 from asr.job import JobOptions, JobResult, transcribe_day
 from asr.records import CallTranscript
 from asr.signals import ComplaintSignals, extract_signals
@@ -11,7 +11,7 @@ from asr.transcriber import AsrConfig, make_transcriber
 from asr.transcript import SAMPLE_RATE, Segment, Transcriber, Transcript
 
 __all__ = [
-    "SAMPLE_RATE", "AsrConfig", "CallTranscript", "ComplaintSignals", "Entity", "JobOptions", "JobResult",
+    "SAMPLE_RATE", "AsrConfig", "CallTranscript", "ComplaintSignals", "Entity", "EntityConfig", "JobOptions", "JobResult",
     "Segment", "Transcriber", "Transcript", "convert", "extract_signals",
     "make_transcriber", "transcribe_day",
 ]

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
-from asr.audio import load_audio
+from asr.audio import load_channels
 from asr.calls import STAGE, CallRecord, read_calls
+from asr.entities import DEFAULT_ENTITIES, EntityConfig
 from asr.errors import BadAudioError
 from asr.records import CallTranscript
 from asr.signals import extract_signals
@@ -44,6 +45,7 @@ class JobOptions:
     default_language: str | None = None  # used when a call has no language; None = detect
     checkpoint_every: int = 20
     columns: Mapping[str, str] = field(default_factory=dict)  # calls.csv: contract name -> export name ([ingest.columns])
+    entities: EntityConfig = DEFAULT_ENTITIES  # the shop's order-id format and the day's known orders
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ def sha256_file(path: Path) -> str:
 
 def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Transcriber,
                     options: JobOptions) -> CallTranscript:
-    audio = load_audio(path, options.max_seconds)
-    transcript = transcriber.transcribe(audio, call.language or options.default_language)
+    channels = load_channels(path, options.max_seconds)
+    transcript = transcriber.transcribe_channels(channels, call.language or options.default_language)
     return CallTranscript(call.call_id, call.caller_phone, call.account_id, call.started_at, call.audio,
-                          digest, transcript, extract_signals(transcript.text, transcript.language))
+                          digest, transcript, extract_signals(transcript.text, transcript.language, options.entities))
 
 
 def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from asr.entities import Entity, extract_entities
+from asr.entities import DEFAULT_ENTITIES, Entity, EntityConfig, extract_entities
 from asr.intents import detect_intents
 
 MAX_KEYWORDS = 8
@@ -67,6 +67,6 @@ def keywords(text: str, language: str) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda w: -counts[w])[:MAX_KEYWORDS])  # stable: ties keep first mention
 
 
-def extract_signals(text: str, language: str) -> ComplaintSignals:
+def extract_signals(text: str, language: str, entities: EntityConfig = DEFAULT_ENTITIES) -> ComplaintSignals:
     return ComplaintSignals(intents=detect_intents(text), keywords=keywords(text, language),
-                            entities=extract_entities(text))
+                            entities=extract_entities(text, entities))

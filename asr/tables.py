@@ -15,13 +15,13 @@ TRANSCRIPTS_FILE = "transcripts.parquet"
 QUARANTINE_FILE = Path("quarantine") / "asr.parquet"
 
 SEGMENT = pl.Struct({"start": pl.Float64, "end": pl.Float64, "text": pl.String,
-                     "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64})
-ENTITY = pl.Struct({"kind": pl.String, "value": pl.String, "text": pl.String})
+                     "avg_logprob": pl.Float64, "no_speech_prob": pl.Float64, "channel": pl.Int64})
+ENTITY = pl.Struct({"kind": pl.String, "value": pl.String, "text": pl.String, "linked": pl.Boolean})
 CONFIDENCES = pl.Struct({"avg_logprob": pl.Float64, "no_speech_prob": pl.Float64,
-                         "language_probability": pl.Float64})
+                         "language_probability": pl.Float64, "flags": pl.List(pl.String)})
 _TRANSCRIPT_COLUMNS: dict[str, pl.DataType] = {
     "call_id": pl.String(), "caller_phone": pl.String(), "account_id": pl.String(), "started_at": pl.String(),
-    "language": pl.String(), "text": pl.String(), "segments": pl.List(SEGMENT), "confidences": CONFIDENCES,
+    "language": pl.String(), "channel_languages": pl.List(pl.String()), "text": pl.String(), "segments": pl.List(SEGMENT), "confidences": CONFIDENCES,
     "intents": pl.List(pl.String()), "keywords": pl.List(pl.String()), "entities": pl.List(ENTITY),
     "model": pl.String(), "backend": pl.String(), "audio": pl.String(), "audio_sha256": pl.String(),
     "duration_s": pl.Float64(),
@@ -34,13 +34,15 @@ def transcript_row(c: CallTranscript) -> dict[str, Any]:
     t = c.transcript
     return {
         "call_id": c.call_id, "caller_phone": c.caller_phone, "account_id": c.account_id,
-        "started_at": c.started_at, "language": t.language, "text": t.text,
+        "started_at": c.started_at, "language": t.language, "channel_languages": list(t.channel_languages),
+        "text": t.text,
         "segments": [{"start": s.start, "end": s.end, "text": s.text, "avg_logprob": s.avg_logprob,
-                      "no_speech_prob": s.no_speech_prob} for s in t.segments],
+                      "no_speech_prob": s.no_speech_prob, "channel": s.channel} for s in t.segments],
         "confidences": {"avg_logprob": t.avg_logprob, "no_speech_prob": t.no_speech_prob,
-                        "language_probability": t.language_probability},
+                        "language_probability": t.language_probability, "flags": list(t.flags)},
         "intents": list(c.signals.intents), "keywords": list(c.signals.keywords),
-        "entities": [{"kind": e.kind, "value": e.value, "text": e.text} for e in c.signals.entities],
+        "entities": [{"kind": e.kind, "value": e.value, "text": e.text, "linked": e.linked}
+                     for e in c.signals.entities],
         "model": t.model, "backend": t.backend, "audio": c.audio, "audio_sha256": c.audio_sha256,
         "duration_s": t.duration,
     }
@@ -54,7 +56,10 @@ def read_transcripts(path: Path) -> pl.DataFrame:
     """Existing transcripts (an empty frame when there is no file yet)."""
     if not path.is_file():
         return pl.DataFrame(schema=TRANSCRIPT_SCHEMA)
-    return pl.read_parquet(path).select(list(TRANSCRIPT_SCHEMA.names()))
+    df = pl.read_parquet(path)
+    if df.schema != TRANSCRIPT_SCHEMA:  # written by an older version: transcribe again rather than mix shapes
+        return pl.DataFrame(schema=TRANSCRIPT_SCHEMA)
+    return df.select(list(TRANSCRIPT_SCHEMA.names()))
 
 
 def write_transcripts(df: pl.DataFrame, path: Path) -> None:

@@ -20,6 +20,7 @@ class Segment:
     text: str
     avg_logprob: float  # mean token log-probability (nats, <= 0); nearer 0 is more confident
     no_speech_prob: float  # the model's probability that this window holds no speech, 0..1
+    channel: int = 0  # audio channel it was heard on (stereo calls: one speaker per channel)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Transcript:
     duration: float  # seconds of audio
     model: str  # e.g. "tiny.en", "base"
     backend: str  # e.g. "faster-whisper/int8", "openai-whisper/fp32"
+    flags: tuple[str, ...] = ()  # what the guards did, e.g. "repetition_cut" (see asr/guard.py)
+    channel_languages: tuple[str, ...] = ()  # stereo calls: the language heard on each channel
 
     @property
     def avg_logprob(self) -> float:
@@ -60,3 +63,7 @@ class Transcriber(Protocol):
     """
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript: ...
+
+    def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Transcript:
+        """One array per speaker channel; segments keep their channel."""
+        ...

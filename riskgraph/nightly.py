@@ -16,7 +16,7 @@ from ingest.errors import RiskgraphError
 from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
-from riskgraph.wiring import asr_config, ingest_config, open_store
+from riskgraph.wiring import asr_config, entity_config, ingest_config, open_store
 from vision import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
         result = transcribe_day(day, work, make_transcriber(asr_config(settings)),
                                 JobOptions(max_seconds=float(settings.asr_max_seconds),
                                            default_language=settings.asr_language,
-                                           columns=ingest_config(settings).renames("calls.csv")))
+                                           columns=ingest_config(settings).renames("calls.csv"),
+                                           entities=entity_config(settings, day)))
         return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
                 "quarantined": len(result.quarantine)}
 

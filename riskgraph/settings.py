@@ -41,6 +41,7 @@ class Settings:
     asr_beam_size: int = 5  # 1 = greedy
     asr_max_seconds: int = 600  # longer recordings are quarantined
     asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
+    asr_order_pattern: str = r"\d{10}"  # regex a whole order id of this shop matches (spoken ids are found by it)
     graph_batch_size: int = 5000  # rows per Neo4j transaction in loads
     graph_workers: int = 2  # write transactions of one load step in flight at once (bench: +23% on 2 cores)
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
@@ -88,6 +89,7 @@ _ENV = {
     "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
     "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
     "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
+    "RISKGRAPH_ASR_ORDER_PATTERN": "asr_order_pattern",
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
     "RISKGRAPH_GRAPH_WORKERS": "graph_workers",
     "RISKGRAPH_GNN_THREADS": "gnn_threads",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from dataclasses import fields
+from pathlib import Path
 
+from asr.entities import EntityConfig
 from asr.transcriber import AsrConfig
 from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.local_server import start as start_local
@@ -41,6 +45,22 @@ def asr_config(settings: Settings, backend: str | None = None, compute_type: str
                      english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
                      threads=settings.asr_threads, beam_size=settings.asr_beam_size,
                      languages=tuple(x.strip() for x in settings.asr_languages.split(",") if x.strip()))
+
+
+def entity_config(settings: Settings, day_dir: Path | None = None) -> EntityConfig:
+    """The shop's order-id pattern, and the order ids of `day_dir/orders.csv` so mentions link to them."""
+    try:
+        re.compile(settings.asr_order_pattern)
+    except re.error as e:
+        raise RiskgraphError(f"setting asr_order_pattern {settings.asr_order_pattern!r} is not a regular "
+                             f"expression: {e}") from e
+    known: set[str] = set()
+    orders = day_dir / "orders.csv" if day_dir is not None else None
+    if orders is not None and orders.is_file():
+        with orders.open(newline="", encoding="utf-8-sig") as f:
+            column = ingest_config(settings).renames("orders.csv").get("order_id", "order_id")
+            known = {v for row in csv.DictReader(f) if (v := (row.get(column) or "").strip())}
+    return EntityConfig(order_pattern=settings.asr_order_pattern, known_orders=frozenset(known))
 
 
 def ingest_config(settings: Settings) -> IngestConfig:

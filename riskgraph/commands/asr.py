@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from riskgraph.context import settings_from
-from riskgraph.wiring import asr_config, ingest_config
+from riskgraph.wiring import asr_config, entity_config, ingest_config
 
 app = typer.Typer(help="Call recordings into transcripts and complaint signals.", no_args_is_help=True)
 console = Console()
@@ -42,7 +42,8 @@ def transcribe(ctx: typer.Context,
     transcriber = make_transcriber(asr_config(settings, backend=backend, compute_type=compute_type))
     options = JobOptions(max_seconds=float(settings.asr_max_seconds),
                          default_language=language or settings.asr_language,
-                         columns=ingest_config(settings).renames("calls.csv"))
+                         columns=ingest_config(settings).renames("calls.csv"),
+                         entities=entity_config(settings, day_dir))
     with Progress(TextColumn("transcribing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("calls", total=None)

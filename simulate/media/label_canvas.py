@@ -129,7 +129,7 @@ def digits(rng: np.random.Generator, n: int) -> str:
     return "".join(str(int(d)) for d in rng.integers(0, 10, n))
 
 
-def pick(rng: np.random.Generator, options: tuple[str, ...] | list[str]) -> str:
+def pick(rng: np.random.Generator, options: str | tuple[str, ...] | list[str]) -> str:
     return str(options[int(rng.integers(len(options)))])
 
 

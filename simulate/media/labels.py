@@ -47,7 +47,7 @@ def _address_lines(c: Canvas, address: str, font: ImageFont.FreeTypeFont, width:
     """The printed address lines: one line (the font shrunk to fit, down to 22 px) or wrapped;
     English addresses break before the city like US labels do."""
     if one_line:
-        size = font.size
+        size = int(font.size)
         while size > 22 and font.getlength(address) > width:
             size -= 1
             font = c.font(size, language=c.language)

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from asr import JobOptions, Transcript, transcribe_day
+from asr import EntityConfig, JobOptions, Transcript, transcribe_day
 from asr.calls import parse_calls
 from asr.transcriber import RoutingTranscriber
 from ingest.errors import InputError
@@ -28,6 +28,10 @@ class Counting:
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
         self.calls += 1
         return self.inner.transcribe(audio, language)
+
+    def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Transcript:
+        self.calls += 1
+        return self.inner.transcribe_channels(channels, language)
 
 
 def write_calls(day: Path, rows: list[dict[str, str]]) -> None:
@@ -59,7 +63,8 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     write_calls(day, rows)
 
     counting = Counting(transcriber)
-    result = transcribe_day(day, work, counting, JobOptions(max_seconds=MAX_SECONDS))
+    known = EntityConfig(known_orders=frozenset({good[0][0].order_id or ""}))
+    result = transcribe_day(day, work, counting, JobOptions(max_seconds=MAX_SECONDS, entities=known))
     assert (result.transcribed, result.reused, result.skipped) == (2, 1, 0)
     reasons = {q.item: q.reason for q in result.quarantine if q.item and q.item.startswith("bad-")}
     assert reasons == {**{f"bad-{r}": r for r in bad}, "bad-missing": "missing"}
@@ -74,7 +79,10 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     first = df.filter(pl.col("call_id") == "c0").row(0, named=True)
     assert first["language"] == "en" and first["model"] == "tiny.en" and first["backend"] == "faster-whisper/int8"
     assert first["intents"][0] == good[0][0].intent and first["segments"]
-    assert {"kind": "order_id", "value": good[0][0].order_id, "text": good[0][0].order_id} in first["entities"]
+    assert {"kind": "order_id", "value": good[0][0].order_id, "text": good[0][0].order_id, "linked": True} \
+        in first["entities"]  # linked: the order is one the day knows
+    assert first["confidences"]["flags"] == [] and [s["channel"] for s in first["segments"]] == [0] * len(
+        first["segments"])
     assert first["confidences"]["avg_logprob"] < 0 and 0 <= first["confidences"]["no_speech_prob"] <= 1
     q = pl.read_parquet(work / "quarantine" / "asr.parquet")
     assert q.columns == ["stage", "source", "item", "line", "reason", "detail"] and q.height == len(result.quarantine)

@@ -8,27 +8,31 @@ import numpy as np
 
 from asr.backends import DecodeOptions
 from asr.transcriber import AsrConfig, RoutingTranscriber
-from asr.transcript import Transcript
+from asr.transcript import Segment, Transcript
 
 
 class FakeModel:
-    def __init__(self, name: str, probs: dict[str, float]) -> None:
+    def __init__(self, name: str, probs: dict[str, float], texts: tuple[str, ...] = ("text",)) -> None:
         self.name, self.backend, self.multilingual = name, "fake", True
         self.probs = probs
+        self.texts = texts  # what each successive decode says (the last one repeats)
         self.seen: list[DecodeOptions] = []
 
     def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
         self.seen.append(options)
-        return Transcript(options.language or "?", None, "text", (), 1.0, self.name, self.backend)
+        text = self.texts[min(len(self.seen), len(self.texts)) - 1]
+        seg = Segment(0.0, len(audio) / 16_000, text, -0.3, 0.1)
+        return Transcript(options.language or "?", None, text, (seg,), len(audio) / 16_000, self.name, self.backend)
 
     def language_probs(self, audio: np.ndarray) -> dict[str, float]:
         return self.probs
 
 
-def routing(languages: tuple[str, ...] = ("en", "zh")) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
-    models = {"english": FakeModel("tiny.en", {"en": 1.0}),
-              "multilingual": FakeModel("base", {"th": 0.6, "zh": 0.3, "en": 0.1})}
-    config = AsrConfig(cache_dir=Path("unused"), languages=languages)
+def routing(languages: tuple[str, ...] = ("en", "zh"), texts: tuple[str, ...] = ("text",)
+            ) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
+    models = {"english": FakeModel("tiny.en", {"en": 1.0}, texts),
+              "multilingual": FakeModel("base", {"th": 0.6, "zh": 0.3, "en": 0.1}, texts)}
+    config = AsrConfig(cache_dir=Path("unused"), languages=languages, vad=False)
     return RoutingTranscriber(config, load=models.__getitem__), models
 
 
@@ -56,3 +60,23 @@ def test_no_temperature_fallback_for_chinese_and_a_simplified_prompt() -> None:
     zh, en = models["multilingual"].seen[0], models["english"].seen[0]
     assert zh.temperatures == (0.0,) and zh.initial_prompt and zh.beam_size == 5
     assert len(en.temperatures) > 1 and en.initial_prompt is None
+
+
+def test_a_looping_decode_is_decoded_again_with_sampling_and_kept_when_clean() -> None:
+    tr, models = routing(texts=("说一句话说一句话说一句话说一句话", "我的快递没有收到"))
+    t = tr.transcribe(np.full(16_000 * 4, 0.1, dtype=np.float32), "zh")
+    retry = models["multilingual"].seen[1]
+    assert t.text == "我的快递没有收到" and "redecoded" in t.flags and "repetition_cut" in t.flags
+    assert retry.temperatures[0] > 0 and retry.repetition_penalty > 1
+
+
+def test_a_decode_that_loops_twice_is_cut_to_one_copy() -> None:
+    tr, _ = routing(texts=("You can't do anything. " * 6,))
+    t = tr.transcribe(np.full(16_000 * 6, 0.1, dtype=np.float32), "en")
+    assert t.text == "You can't do anything." and {"repetition_cut", "redecoded"} <= set(t.flags)
+
+
+def test_stereo_segments_keep_their_channel_and_language() -> None:
+    tr, _ = routing()
+    t = tr.transcribe_channels([np.zeros(16_000, np.float32), np.zeros(8_000, np.float32)], "en")
+    assert [s.channel for s in t.segments] == [0, 1] and t.channel_languages == ("en", "en")

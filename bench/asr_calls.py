@@ -1,0 +1,126 @@
+"""The ASR batch job on a simulated day: language, accuracy, spoken ids found, speed, memory.
+
+    riskgraph simulate --out SIM --date 2026-11-26 --accounts 300 --rings 3
+    PYTHONPATH=. .venv/bin/python bench/asr_calls.py SIM/2026-11-26 SIM/truth/2026-11-26 [--no-language]
+
+Runs `transcribe_day` exactly as the nightly job does (settings defaults, orders.csv for linking)
+on the day's calls, then scores each call against the simulator's call_text.jsonl: language heard,
+WER (en) / CER (zh), and whether each spoken order id and phone was extracted (and the order
+linked to orders.csv). --no-language drops calls.csv's language column first, so routing rests on
+detection. Speed: whole-job wall time over audio seconds (x real time), per-call p50/p95 latency,
+peak RSS of this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from riskgraph.offline import configure_offline  # noqa: E402
+
+
+class Timed:
+    """The transcriber, timing every call (the job's per-call latency)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.audio_s = inner, 0.0
+        self.latencies: list[float] = []
+
+    def transcribe(self, audio: np.ndarray, language: str | None = None) -> Any:
+        return self.transcribe_channels([audio], language)
+
+    def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Any:
+        t0 = time.perf_counter()
+        out = self.inner.transcribe_channels(channels, language)
+        self.latencies.append(time.perf_counter() - t0)
+        self.audio_s += max(len(c) for c in channels) / 16_000
+        return out
+
+
+def copy_day(day: Path, dst: Path, drop_language: bool) -> Path:
+    shutil.copytree(day, dst, ignore=shutil.ignore_patterns("parcels", "clicks"))
+    if drop_language:
+        rows = list(csv.DictReader((dst / "calls.csv").open(encoding="utf-8")))
+        cols = [c for c in rows[0] if c != "language"] if rows else []
+        with (dst / "calls.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, cols, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+    return dst
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("day", type=Path)
+    ap.add_argument("truth", type=Path, help="the simulator's truth folder for that day (call_text.jsonl)")
+    ap.add_argument("--no-language", action="store_true", help="drop calls.csv's language column")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="asr-calls-") as tmp:
+        configure_offline(Path(tmp) / "var")
+        import polars as pl
+
+        from asr import JobOptions, make_transcriber, transcribe_day
+        from asr.scoring import error_rate
+        from riskgraph.settings import load_settings
+        from riskgraph.wiring import asr_config, entity_config
+
+        settings = load_settings()  # RISKGRAPH_ASR_* variables apply (e.g. RISKGRAPH_ASR_BEAM_SIZE=1)
+        day = copy_day(args.day, Path(tmp) / "day", args.no_language)
+        config = asr_config(settings)
+        timed = Timed(make_transcriber(type(config)(**{**config.__dict__, "cache_dir": ROOT / "var" / "cache" / "asr"})))
+        t0 = time.perf_counter()
+        result = transcribe_day(day, Path(tmp) / "work", timed, JobOptions(entities=entity_config(settings, day)))
+        wall = time.perf_counter() - t0
+        got = {r["call_id"]: r for r in pl.read_parquet(result.transcripts_path).to_dicts()}
+    truth = [json.loads(line) for line in (args.truth / "call_text.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = []
+    for t in truth:
+        r = got.get(t["call_id"])
+        ents = r["entities"] if r else []
+        orders = {e["value"] for e in ents if e["kind"] == "order_id"}
+        linked = {e["value"] for e in ents if e["kind"] == "order_id" and e["linked"]}
+        phones = {e["value"] for e in ents if e["kind"] == "phone"}
+        rows.append({"call_id": t["call_id"], "lang": t["language"], "heard": r["language"] if r else None,
+                     "error": error_rate(t["text"], r["text"], t["language"]) if r else 1.0,
+                     "orders": [(o, o in orders, o in linked) for o in t["order_ids"]],
+                     "phones": [(p, p in phones) for p in t["phones"]], "text": r["text"] if r else None,
+                     "flags": r["confidences"]["flags"] if r else []})
+    print(f"calls {len(truth)} ({'language detected' if args.no_language else 'language from calls.csv'}), "
+          f"quarantined {len(result.quarantine)}")
+    for lang, metric in (("en", "WER"), ("zh", "CER")):
+        sel = [r for r in rows if r["lang"] == lang]
+        if not sel:
+            continue
+        said_orders = [o for r in sel for o in r["orders"]]
+        said_phones = [p for r in sel for p in r["phones"]]
+        print(f"{lang}: {len(sel)} calls, language right {sum(r['heard'] == lang for r in sel)}, "
+              f"mean {metric} {np.mean([r['error'] for r in sel]):.3f} (max {max(r['error'] for r in sel):.3f}), "
+              f"order ids found {sum(o[1] for o in said_orders)}/{len(said_orders)} (linked {sum(o[2] for o in said_orders)}), "
+              f"phones found {sum(p[1] for p in said_phones)}/{len(said_phones)}, "
+              f"flagged {sum(bool(r['flags']) for r in sel)}")
+    ids = [o[1] for r in rows for o in r["orders"]] + [p[1] for r in rows for p in r["phones"]]
+    print(f"spoken ids extracted: {sum(ids)}/{len(ids)} = {sum(ids) / max(len(ids), 1):.1%}")
+    lat = timed.latencies
+    print(f"speed: {timed.audio_s:.0f} s of audio in {wall:.1f} s wall = {timed.audio_s / wall:.1f}x real time; "
+          f"per call p50 {np.percentile(lat, 50):.2f} s, p95 {np.percentile(lat, 95):.2f} s; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
