@@ -160,7 +160,9 @@ class RoutingTranscriber:
         Probabilities are averaged over the first DETECT_WINDOWS 30 s windows of speech (one for a
         short call), weighted by how much speech each window holds. When the best is below
         SURE_LANGUAGE, the two best are decoded (greedy, multilingual model) and the one whose text
-        the model finds more probable (mean token log-prob) wins.
+        the model finds more probable (mean token log-prob) wins. A decode that loops is no
+        evidence (a hallucinated loop can be very probable): when neither candidate gives a clean
+        decode, the detector's pick stands.
         """
         probs = self._language_probs(speech)
         ranked = sorted(probs, key=lambda k: -probs[k])
@@ -172,8 +174,10 @@ class RoutingTranscriber:
         for candidate in ranked[:2]:
             t = engine.decode(speech, DecodeOptions(language=candidate, beam_size=1,
                                                     initial_prompt=self.config.prompts.get(candidate)))
-            scores[candidate] = t.avg_logprob if t.segments else -math.inf
+            scores[candidate] = t.avg_logprob if t.segments and not loops(guard(t)) else -math.inf
         best = max(scores, key=lambda k: scores[k])
+        if scores[best] == -math.inf:
+            return language, probs[language], False
         return best, probs[best], True
 
     def _language_probs(self, speech: np.ndarray) -> dict[str, float]:

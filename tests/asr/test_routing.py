@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from asr.backends import DecodeOptions
 from asr.transcriber import AsrConfig, RoutingTranscriber
@@ -80,3 +81,38 @@ def test_stereo_segments_keep_their_channel_and_language() -> None:
     tr, _ = routing()
     t = tr.transcribe_channels([np.zeros(16_000, np.float32), np.zeros(8_000, np.float32)], "en")
     assert [s.channel for s in t.segments] == [0, 1] and t.channel_languages == ("en", "en")
+
+
+class ByLanguage(FakeModel):
+    """Says texts[language] when decoding in that language ("" = no segment, Whisper's silence)."""
+
+    def __init__(self, name: str, probs: dict[str, float], texts: dict[str, str]) -> None:
+        super().__init__(name, probs)
+        self.by_language = texts
+
+    def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        self.seen.append(options)
+        text = self.by_language.get(options.language or "", "")
+        segs = (Segment(0.0, len(audio) / 16_000, text, -0.3, 0.1),) if text else ()
+        return Transcript(options.language or "?", None, text, segs, len(audio) / 16_000, self.name, self.backend)
+
+
+def _unsure(texts: dict[str, str]) -> RoutingTranscriber:
+    models = {"english": ByLanguage("tiny.en", {"en": 1.0}, texts),
+              "multilingual": ByLanguage("base", {"zh": 0.73, "en": 0.06}, texts)}
+    return RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
+
+
+def test_an_unsure_detection_is_settled_by_decoding_both_languages() -> None:
+    t = _unsure({"zh": "", "en": "my parcel never came"}).transcribe(np.full(16_000 * 4, 0.1, np.float32))
+    assert (t.language, t.text) == ("en", "my parcel never came")
+
+
+def test_a_looping_decode_does_not_overrule_the_detector() -> None:
+    # A robotic Mandarin call: base writes nothing in zh under the prompt and loops in en; the
+    # loop must not win the tie-break (it did, and tiny.en then wrote nothing at all).
+    loop = "I'm going to go to the next station. " * 6
+    t = _unsure({"zh": "我的优惠券没有用上", "en": loop})
+    assert t.transcribe(np.full(16_000 * 6, 0.1, np.float32)).language == "zh"
+    language, probability, by_decode = _unsure({"en": loop}).detect_language(np.full(16_000 * 6, 0.1, np.float32))
+    assert (language, by_decode) == ("zh", False) and probability == pytest.approx(0.73)
