@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import random
 
+from alerts.export import build_alert
+from alerts.model import RingAlert
 from graph.alerts_query import StoredRing
 from graph.records import EvidenceItem, RingMember, RingRecord, ring_id_for
-from riskgraph.alerts.export import build_alert
-from riskgraph.alerts.model import RingAlert
 
 BUILD = "2026-11-26"
 _DISTRICTS = ["深圳市南山区", "深圳市福田区", "广州市天河区", "杭州市西湖区", "上海市浦东新区"]

@@ -33,9 +33,10 @@ from pathlib import Path
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
+from alerts import kafka_io
 from bench import kafka_hops
 from bench.alert_workload import make_alerts, make_events
-from riskgraph.alerts import kafka_io, kafka_local
+from services import kafka_local
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -197,12 +197,12 @@ def gc_summary(log_text: str, t0_ns: int, t1_ns: int) -> list[str]:
 
 def override_clients(settings: dict[str, str]) -> None:
     """In the scorer's process, before it starts: add `settings` to the configuration of every
-    Kafka client that riskgraph.alerts.kafka_io creates (to try client settings without editing it)."""
+    Kafka client that alerts.kafka_io creates (to try client settings without editing it)."""
     if not settings:
         return
     import confluent_kafka
 
-    from riskgraph.alerts import kafka_io
+    from alerts import kafka_io
 
     def producer(conf: dict[str, object]) -> confluent_kafka.Producer:
         return confluent_kafka.Producer({**conf, **settings})

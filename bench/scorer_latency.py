@@ -17,9 +17,9 @@ import resource
 import time
 from collections import Counter
 
+from alerts.events import encode_decision, parse_event
+from alerts.scorer import AlertIndex, Scorer
 from bench.alert_workload import make_alerts, make_events
-from riskgraph.alerts.events import encode_decision, parse_event
-from riskgraph.alerts.scorer import AlertIndex, Scorer
 
 
 def percentile(sorted_ns: list[int], q: float) -> float:

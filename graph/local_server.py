@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import local_process
 from graph.errors import LocalServerError
+from services import process as local_process
 
 log = logging.getLogger(__name__)
 

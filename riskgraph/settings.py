@@ -47,7 +47,7 @@ class Settings:
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
     gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)
-    # Kafka: an external cluster when kafka_bootstrap is set, else the local one from riskgraph/kafka-local.
+    # Kafka: an external cluster when kafka_bootstrap is set, else the local one from services/kafka-local.
     kafka_bootstrap: str | None = None
     kafka_port: int = 9092
     kafka_controller_port: int = 9093

@@ -14,9 +14,9 @@ from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
 from ingest import IngestConfig
 from ingest.errors import RiskgraphError
-from riskgraph.alerts import kafka_local
-from riskgraph.alerts.kafka_local import LocalKafkaConfig
 from riskgraph.settings import Settings
+from services import kafka_local
+from services.kafka_local import LocalKafkaConfig
 
 
 def local_neo4j_config(settings: Settings) -> LocalNeo4jConfig:

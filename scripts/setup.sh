@@ -3,7 +3,7 @@
 #   - Debian packages (Tesseract + Chinese, ffmpeg, espeak-ng, CJK fonts, a JDK 17 and Maven)
 #   - a virtual environment .venv with the exact versions in requirements/lock.txt
 #   - the Maven builds of the local Neo4j launcher (graph/neo4j-local) and the local Kafka
-#     launcher (riskgraph/kafka-local)
+#     launcher (services/kafka-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,9 +67,9 @@ if [ ! -f "$JAR" ] || [ -n "$(find graph/neo4j-local/pom.xml graph/neo4j-local/s
 fi
 
 # 4. The Kafka launcher (Maven Central artifacts, Apache Kafka 4.1 in KRaft mode)
-KJAR=riskgraph/kafka-local/target/kafka-local.jar
-if [ ! -f "$KJAR" ] || [ -n "$(find riskgraph/kafka-local/pom.xml riskgraph/kafka-local/src -newer "$KJAR" 2>/dev/null)" ]; then
+KJAR=services/kafka-local/target/kafka-local.jar
+if [ ! -f "$KJAR" ] || [ -n "$(find services/kafka-local/pom.xml services/kafka-local/src -newer "$KJAR" 2>/dev/null)" ]; then
   say "building the Kafka launcher (mvn package)"
-  mvn_package riskgraph/kafka-local
+  mvn_package services/kafka-local
 fi
 say "ready"

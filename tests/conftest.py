@@ -61,7 +61,7 @@ def store(neo4j_local: object) -> Iterator[object]:
 @pytest.fixture(scope="session")
 def kafka_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A real single-node Kafka (KRaft) started once per test session, on free ports, in a temporary dir."""
-    from riskgraph.alerts import kafka_local as local
+    from services import kafka_local as local
 
     cfg = local.LocalKafkaConfig(home=tmp_path_factory.mktemp("kafka"), port=free_port(),
                                  controller_port=free_port(), heap_mb=512)
@@ -72,7 +72,7 @@ def kafka_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 @pytest.fixture()
 def kafka_bootstrap(kafka_local: object) -> str:
-    from riskgraph.alerts.kafka_local import LocalKafkaConfig
+    from services.kafka_local import LocalKafkaConfig
 
     assert isinstance(kafka_local, LocalKafkaConfig)
     return kafka_local.bootstrap

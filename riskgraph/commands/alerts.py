@@ -8,11 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from alerts.export import FORMATS, build_alerts, read_alerts_jsonl, write_alerts
+from alerts.kafka_io import ensure_topics, publish_alerts
+from alerts.model import RingAlert
 from graph.alerts_query import latest_ring_build, rings_of_build
 from ingest.errors import RiskgraphError
-from riskgraph.alerts.export import FORMATS, build_alerts, read_alerts_jsonl, write_alerts
-from riskgraph.alerts.kafka_io import ensure_topics, publish_alerts
-from riskgraph.alerts.model import RingAlert
 from riskgraph.context import settings_from
 from riskgraph.settings import Settings
 from riskgraph.wiring import kafka_bootstrap, open_store

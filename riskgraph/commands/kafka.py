@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from riskgraph.alerts import kafka_local
 from riskgraph.context import settings_from
 from riskgraph.wiring import local_kafka_config
+from services import kafka_local
 
 app = typer.Typer(help="Run the local single-node Kafka (KRaft, 127.0.0.1 only).", no_args_is_help=True)
 console = Console()

@@ -11,9 +11,9 @@ from types import FrameType
 import typer
 from rich.console import Console
 
+from alerts import stream
+from alerts.scorer import Scorer
 from ingest.errors import RiskgraphError
-from riskgraph.alerts import stream
-from riskgraph.alerts.scorer import Scorer
 from riskgraph.context import settings_from
 from riskgraph.wiring import kafka_bootstrap
 
@@ -44,7 +44,7 @@ def score(ctx: typer.Context,
                                                  "without events (Kafka; default: run until SIGTERM)"),
           reload_every: float = typer.Option(1.0, "--reload-every", help="seconds between checks of an alert file")) -> None:
     """Score events against the latest ring alerts: allow / review / block with reasons."""
-    from riskgraph.alerts import kafka_io  # the Kafka client loads only when used
+    from alerts import kafka_io  # the Kafka client loads only when used
 
     settings = settings_from(ctx)
     alert_topic, event_topic, decision_topic = _topic(alerts), _topic(events), _topic(decisions)

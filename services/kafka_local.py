@@ -1,4 +1,4 @@
-"""Start, stop and inspect the local single-node Kafka (the Java launcher in riskgraph/kafka-local/).
+"""Start, stop and inspect the local single-node Kafka (the Java launcher in services/kafka-local/).
 
 A development and test broker: KRaft mode, broker and controller in one JVM, listening on
 127.0.0.1 only. Production sets KAFKA_BOOTSTRAP and never starts one. This module manages a
@@ -11,12 +11,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import local_process
-from riskgraph.alerts.errors import KafkaLocalError
+from services import process as local_process
+from services.errors import KafkaLocalError
 
 log = logging.getLogger(__name__)
 
-LAUNCHER_DIR = Path(__file__).resolve().parent.parent / "kafka-local"
+LAUNCHER_DIR = Path(__file__).resolve().parent / "kafka-local"
 READY_MARKER = "RISKGRAPH-KAFKA-READY"
 
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from riskgraph.alerts.errors import AlertsError, EventError
-from riskgraph.alerts.events import (
+from alerts.errors import AlertsError, EventError
+from alerts.events import (
     DEAD_LETTER_RAW_BYTES,
     MAX_EVENT_BYTES,
     dead_letter,
@@ -36,8 +36,8 @@ from riskgraph.alerts.events import (
     oversized,
     parse_event,
 )
-from riskgraph.alerts.export import read_alerts_jsonl
-from riskgraph.alerts.scorer import AlertIndex, AlertSet, Scorer
+from alerts.export import read_alerts_jsonl
+from alerts.scorer import AlertIndex, AlertSet, Scorer
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from riskgraph.alerts import stream
-from riskgraph.alerts.export import write_alerts
-from riskgraph.alerts.scorer import AlertIndex, Scorer
-from tests.riskgraph.alert_cases import coupon_alert, event
+from alerts import stream
+from alerts.export import write_alerts
+from alerts.scorer import AlertIndex, Scorer
+from tests.alerts.alert_cases import coupon_alert, event
 
 ROOT = Path(__file__).resolve().parents[2]
 

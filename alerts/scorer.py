@@ -1,7 +1,7 @@
 """The in-memory scorer: ring alerts indexed by account, device, address key and phone; one
 decision per event.
 
-Pure and single-threaded: no I/O here (riskgraph.alerts.stream and kafka_io feed it). A new
+Pure and single-threaded: no I/O here (alerts.stream and kafka_io feed it). A new
 alert set is swapped in as a whole (`Scorer.use`), so a decision never sees half an update.
 """
 
@@ -11,8 +11,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from riskgraph.alerts.identifiers import AddressMatcher, PhoneMatcher
-from riskgraph.alerts.model import Decision, Event, RingAlert
+from alerts.identifiers import AddressMatcher, PhoneMatcher
+from alerts.model import Decision, Event, RingAlert
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import jsonschema
 
-from riskgraph.alerts.errors import AlertSchemaError, AlertsError
-from riskgraph.alerts.model import (
+from alerts.errors import AlertSchemaError, AlertsError
+from alerts.model import (
     SCHEMA_ID,
     SCHEMA_VERSION,
     AlertEvidence,

@@ -6,11 +6,11 @@ import copy
 
 import pytest
 
+from alerts import schema
+from alerts.errors import AlertSchemaError
+from alerts.export import build_alerts
 from ingest.normalize import address_key
-from riskgraph.alerts import schema
-from riskgraph.alerts.errors import AlertSchemaError
-from riskgraph.alerts.export import build_alerts
-from tests.riskgraph.alert_cases import DROP_ADDRESS, coupon_alert, coupon_ring
+from tests.alerts.alert_cases import DROP_ADDRESS, coupon_alert, coupon_ring
 
 
 def test_alert_round_trips_and_validates() -> None:

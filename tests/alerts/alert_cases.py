@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from alerts.export import build_alert
+from alerts.model import RingAlert
 from graph.alerts_query import StoredRing
 from graph.records import EvidenceItem, RingMember, RingRecord, ring_id_for
-from riskgraph.alerts.export import build_alert
-from riskgraph.alerts.model import RingAlert
 
 DROP_ADDRESS = "广东省深圳市南山区科技园路88号3栋1201"
 DROP_ADDRESS_TYPED = "深圳市南山区科技园路88号3栋1201室"  # same place, typed differently

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from alerts import schema
+from alerts.errors import AlertsError
+from alerts.model import AlertEvidence, AlertMember, Indicators, RingAlert
 from graph.alerts_query import StoredRing
 from ingest.atomic import atomic_write
 from ingest.normalize import address_key, normalize_phone
-from riskgraph.alerts import schema
-from riskgraph.alerts.errors import AlertsError
-from riskgraph.alerts.model import AlertEvidence, AlertMember, Indicators, RingAlert
 
 log = logging.getLogger(__name__)
 

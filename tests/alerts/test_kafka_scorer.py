@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.alerts import kafka_io, stream
-from riskgraph.alerts.events import dumps_decision, parse_event
-from riskgraph.alerts.scorer import AlertIndex, Scorer
-from tests.riskgraph.alert_cases import coupon_alert, event
+from alerts import kafka_io, stream
+from alerts.events import dumps_decision, parse_event
+from alerts.scorer import AlertIndex, Scorer
+from tests.alerts.alert_cases import coupon_alert, event
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,12 +10,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from alerts import schema
+from alerts.export import build_alerts, read_alerts_jsonl, write_alerts
 from graph.alerts_query import latest_ring_build, rings_of_build
 from graph.store import GraphStore
 from graph.writeback import write_rings
-from riskgraph.alerts import schema
-from riskgraph.alerts.export import build_alerts, read_alerts_jsonl, write_alerts
-from tests.riskgraph.alert_cases import coupon_ring
+from tests.alerts.alert_cases import coupon_ring
 
 pytestmark = pytest.mark.integration
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from riskgraph.alerts import kafka_io, kafka_local
-from riskgraph.alerts.errors import KafkaLocalError
-from riskgraph.alerts.kafka_local import LocalKafkaConfig
+from alerts import kafka_io
+from services import kafka_local
+from services.errors import KafkaLocalError
+from services.kafka_local import LocalKafkaConfig
+from tests.alerts.alert_cases import coupon_alert
 from tests.conftest import free_port
-from tests.riskgraph.alert_cases import coupon_alert
 
 
 @pytest.mark.integration

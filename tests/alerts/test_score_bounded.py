@@ -8,10 +8,10 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from riskgraph.alerts import stream
-from riskgraph.alerts.events import DEAD_LETTER_RAW_BYTES, MAX_EVENT_BYTES, dead_letter
-from riskgraph.alerts.scorer import AlertSet, Scorer
-from tests.riskgraph.alert_cases import event
+from alerts import stream
+from alerts.events import DEAD_LETTER_RAW_BYTES, MAX_EVENT_BYTES, dead_letter
+from alerts.scorer import AlertSet, Scorer
+from tests.alerts.alert_cases import event
 
 HUGE = 20 << 20  # 20 MiB on one line (the probe used 200 MB; the bound does not depend on the size)
 

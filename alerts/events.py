@@ -19,8 +19,8 @@ from typing import Any
 
 import msgspec
 
-from riskgraph.alerts.errors import EventError
-from riskgraph.alerts.model import EVENT_TYPES, Decision, Event
+from alerts.errors import EventError
+from alerts.model import EVENT_TYPES, Decision, Event
 
 _REQUIRED = ("event_id", "type", "ts", "account_id")
 _OPTIONAL_STR = ("device_id", "ip", "ship_address", "phone", "coupon_id", "order_id")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from riskgraph.alerts.errors import EventError
-from riskgraph.alerts.events import dumps_decision, parse_event
-from riskgraph.alerts.scorer import AlertIndex, AlertSet, Scorer
-from tests.riskgraph.alert_cases import CALL_PHONE, DROP_ADDRESS_TYPED, coupon_alert, event
+from alerts.errors import EventError
+from alerts.events import dumps_decision, parse_event
+from alerts.scorer import AlertIndex, AlertSet, Scorer
+from tests.alerts.alert_cases import CALL_PHONE, DROP_ADDRESS_TYPED, coupon_alert, event
 
 
 @pytest.fixture()
@@ -85,9 +85,9 @@ def test_malformed_events_say_why(raw: bytes, reason: str) -> None:
 
 
 def test_address_matcher_keys_only_addresses_that_can_match() -> None:
+    from alerts.identifiers import AddressMatcher, cached_address_key
     from ingest.normalize import address_key
-    from riskgraph.alerts.identifiers import AddressMatcher, cached_address_key
-    from tests.riskgraph.alert_cases import DROP_ADDRESS
+    from tests.alerts.alert_cases import DROP_ADDRESS
 
     ring_key = address_key(DROP_ADDRESS)
     en_key = address_key("12 Oak Street, Apt 4B, Springfield 62701")
@@ -119,8 +119,8 @@ def test_address_matcher_agrees_with_full_normalization(ring_address: str) -> No
     doors, flats, streets, districts) key_of equals keying everything."""
     import itertools
 
+    from alerts.identifiers import AddressMatcher
     from ingest.normalize import address_key
-    from riskgraph.alerts.identifiers import AddressMatcher
 
     ring_key = address_key(ring_address)
     m = AddressMatcher([ring_key])
@@ -138,7 +138,7 @@ def test_address_matcher_agrees_with_full_normalization(ring_address: str) -> No
 
 
 def test_phone_matcher_normalizes_only_possible_matches() -> None:
-    from riskgraph.alerts.identifiers import PhoneMatcher, cached_phone
+    from alerts.identifiers import PhoneMatcher, cached_phone
 
     m = PhoneMatcher(["+8613800138000", "+14155550123"])
     cached_phone.cache_clear()
@@ -168,7 +168,7 @@ def test_event_fields_are_checked_in_one_decode() -> None:
 def test_decisions_are_compact_json_in_field_order(scorer: Scorer) -> None:
     import json
 
-    from riskgraph.alerts.events import encode_decision
+    from alerts.events import encode_decision
 
     d = scorer.decide(parse_event(event("e1", "U1")))
     line = encode_decision(d)

@@ -65,7 +65,7 @@ class RingAlert:
 
 class Event(msgspec.Struct, frozen=True, gc=False):
     """A platform event to score (docs/alerts.md, "Events"). Field types are checked when the
-    JSON is decoded (riskgraph.alerts.events.parse_event); unknown JSON fields are ignored.
+    JSON is decoded (alerts.events.parse_event); unknown JSON fields are ignored.
     gc=False: it holds only strings and numbers, so the cycle collector need not track it."""
 
     event_id: str
@@ -82,7 +82,7 @@ class Event(msgspec.Struct, frozen=True, gc=False):
 
 
 class Decision(msgspec.Struct, frozen=True, gc=False):
-    """The answer to one event; encoded as JSON in field order (riskgraph.alerts.events)."""
+    """The answer to one event; encoded as JSON in field order (alerts.events)."""
 
     event_id: str
     account_id: str

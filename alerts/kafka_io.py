@@ -25,11 +25,11 @@ from confluent_kafka import (
 )
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from riskgraph.alerts import schema
-from riskgraph.alerts.errors import AlertsError, KafkaIOError
-from riskgraph.alerts.model import RingAlert
-from riskgraph.alerts.scorer import AlertIndex, AlertSet
-from riskgraph.alerts.stream import RawEvent
+from alerts import schema
+from alerts.errors import AlertsError, KafkaIOError
+from alerts.model import RingAlert
+from alerts.scorer import AlertIndex, AlertSet
+from alerts.stream import RawEvent
 
 log = logging.getLogger(__name__)
 

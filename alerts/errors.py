@@ -1,10 +1,10 @@
-"""Errors of the ring-alert export, the streaming scorer and the local Kafka."""
+"""Errors of the ring-alert export and the streaming scorer."""
 
 from ingest.errors import RiskgraphError
 
 
 class AlertsError(RiskgraphError):
-    """Base of everything riskgraph.alerts raises."""
+    """Base of everything alerts raises."""
 
 
 class AlertSchemaError(AlertsError):
@@ -17,7 +17,3 @@ class EventError(AlertsError):
 
 class KafkaIOError(AlertsError):
     """Kafka could not be reached, or refused a produce or a commit."""
-
-
-class KafkaLocalError(AlertsError):
-    """The local Kafka process could not be started, stopped or inspected."""
