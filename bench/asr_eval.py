@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/asr_eval.py [--set beam_size=1 ...] [--detect] [--json OUT]
 
 Clips: ../shared/asr-dev (dNN.wav = telephone copy, dNN_orig.wav = original, truth.jsonl) and any
---extra folder in the same layout (make telephone copies with bench/telephone.py). Each clip is scored
+--extra folder in the same layout (make telephone copies with testing/telephone.py). Each clip is scored
 three times: the telephone copy, the original, and the telephone copy with every sample's least
 significant bit flipped (the result must not move). English by WER, Mandarin by CER
 (asr/scoring.py: the set's README rules). --detect lets the transcriber pick the language (among

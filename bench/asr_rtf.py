@@ -59,8 +59,8 @@ def run_one(backend: str, compute_type: str, model: str, threads: int, repeat: i
 
 def make_clips(folder: Path, model: str) -> list[Path]:
     sys.path.insert(0, str(ROOT))
-    from tests.asr.audio import speak
-    from tests.asr.clips import ENGLISH, MANDARIN
+    from testing.audio import speak
+    from testing.clips import ENGLISH, MANDARIN
 
     return [speak(c, folder) for c in (ENGLISH if model == "english" else MANDARIN)]
 

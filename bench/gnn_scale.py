@@ -6,7 +6,7 @@ Each size runs in its own subprocess so that its peak RSS is its own. Training i
 whole graph in one forward/backward) unless --batch-size is given: then one epoch is a pass over
 the labelled accounts in mini-batches of that many seeds, each on its neighbour-sampled 2-hop
 subgraph (gnn/sampler.py, fanouts --fanouts). Inference is always full-batch under no_grad.
-Exports are synthetic (bench/synthetic.py): ~3 edges per account per relation family, the same
+Exports are synthetic (testing/synthetic.py): ~3 edges per account per relation family, the same
 schema as graph/'s export.
 --rings also times ring finding (evidence graph + Leiden + order loops; needs igraph/leidenalg).
 """
@@ -28,11 +28,11 @@ def _one(n: int, epochs: int, threads: int, device: str, rings: bool, batch_size
     import torch
 
     torch.set_num_threads(threads)
-    from bench.synthetic import make_export
     from gnn.data import to_hetero_data
     from gnn.model import ModelConfig, account_logits, build_model, metadata_of
     from gnn.sampler import build_csr
     from gnn.train import TrainConfig, train_epoch_sampled, train_step
+    from testing.synthetic import make_export
 
     out: dict[str, float] = {"accounts": n}
     t = time.perf_counter()

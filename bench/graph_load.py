@@ -25,7 +25,7 @@ from graph.loader import build_id_for, load
 from graph.steps_ingest import ingest_steps
 from graph.store import GraphStore, Neo4jConnection
 from riskgraph.offline import configure_offline
-from tests.graph.workdir import write_synthetic_day
+from testing.workdir import write_synthetic_day
 
 DATE = "2026-11-27"
 WARMUP_DATE = "2026-11-26"

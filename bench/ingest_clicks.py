@@ -2,7 +2,7 @@
 
     python -m bench.ingest_clicks [--events 10000000] [--data DIR] [--threads 2]
 
-Generates the day with bench.clickgen in a subprocess (cached in DIR, so the generator's memory is
+Generates the day with testing.clickgen in a subprocess (cached in DIR, so the generator's memory is
 not counted), then runs ingest_clicks in this process and prints wall time per step, throughput,
 peak RSS (ru_maxrss of this process) and pair recall/precision against the planted rings.
 """
@@ -30,14 +30,14 @@ def main() -> None:
     day = args.data or Path(tempfile.mkdtemp(prefix="bench-clicks-"))
     if not (day / "truth.csv").exists():
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bench.clickgen", str(day), "--events", str(args.events)],
+        subprocess.run([sys.executable, "-m", "testing.clickgen", str(day), "--events", str(args.events)],
                        check=True)
         print(f"generated {args.events:,} events in {time.perf_counter() - t:.1f} s -> {day}")
 
     import polars as pl
 
-    from bench.pair_eval import score_pairs
     from ingest import IngestConfig, ingest_clicks
+    from testing.pair_eval import score_pairs
 
     size = sum(f.stat().st_size for f in (day / "clicks").glob("*.jsonl"))
     marks: dict[str, float] = {}

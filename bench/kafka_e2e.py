@@ -37,7 +37,7 @@ from alerts import kafka_io
 from bench import kafka_hops
 from bench.alert_workload import make_alerts, make_events
 from services import kafka_local
-from tests.conftest import free_port
+from testing.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

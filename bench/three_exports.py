@@ -1,4 +1,4 @@
-"""One simulated world exported three ways (bench/export_variants.py) through ingest → graph load →
+"""One simulated world exported three ways (testing/export_variants.py) through ingest → graph load →
 export → gnn detection: prints graph counts and rings per export and whether they agree.
 
     flock /tmp/riskgraph-bench.lock python -m bench.three_exports --accounts 3000 --rings 10
@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.export_variants import KINDS, variant
 from graph import analyst, local_server
 from graph.export import export_graph
 from graph.plan import load_work_dir
@@ -26,6 +25,7 @@ from ingest import ingest_clicks, ingest_orders
 from riskgraph.offline import configure_offline
 from simulate.config import SimConfig
 from simulate.run import simulate_day
+from testing.export_variants import KINDS, variant
 
 DATE = "2026-11-26"
 

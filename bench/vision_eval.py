@@ -57,7 +57,7 @@ def main() -> None:
     from rapidfuzz.distance import Levenshtein
 
     from ingest.normalize import address_key, fold_width
-    from riskgraph.vision_data import (
+    from simulate.detector_data import (
         DatasetSpec,
         en_address,
         random_label_text,

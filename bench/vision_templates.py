@@ -56,7 +56,7 @@ def main() -> None:
     from rapidfuzz.distance import Levenshtein
 
     from ingest.normalize import normalize_phone
-    from riskgraph.vision_data import HELD_OUT_TEMPLATES, TUNE_TEMPLATES, template_photo
+    from simulate.detector_data import HELD_OUT_TEMPLATES, TUNE_TEMPLATES, template_photo
     from simulate.media.labels import TEMPLATES
     from vision.detector import DetectorConfig, LabelDetector
     from vision.errors import BadPhotoError

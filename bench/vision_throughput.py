@@ -65,7 +65,7 @@ def main() -> None:
                          cwd=root, capture_output=True, text=True, check=True)
     print(out.stdout.strip())
 
-    from riskgraph.vision_data import random_label_text
+    from simulate.detector_data import random_label_text
     from simulate.media.parcel import render_parcel_photo
     from vision.batch import ReaderSpec, read_day
     from vision.detector import DetectorConfig, LabelDetector

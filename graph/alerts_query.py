@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.records import EvidenceItem, RingMember, RingRecord
-from graph.store import GraphStore
+from graph.store import Store
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class StoredRing:
     build_id: str
 
 
-def latest_ring_build(store: GraphStore) -> str | None:
+def latest_ring_build(store: Store) -> str | None:
     """The newest build that has rings: by its (:Build).date, then build_id; builds explicitly
     marked incomplete are skipped. None if the graph holds no rings."""
     rows = store.read("""
@@ -31,7 +31,7 @@ def latest_ring_build(store: GraphStore) -> str | None:
     return str(rows[0]["build_id"]) if rows else None
 
 
-def rings_of_build(store: GraphStore, build_id: str) -> list[StoredRing]:
+def rings_of_build(store: Store, build_id: str) -> list[StoredRing]:
     """Every ring of `build_id` with its members (best score first) and evidence, by ring score."""
     rows = store.read("""
         MATCH (g:Ring {build_id: $build_id})

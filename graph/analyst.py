@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.schema import EVIDENCE_RELS, NODE_KEYS, REL_TYPES
-from graph.store import GraphStore
+from graph.store import Store
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ RETURN [n IN nodes(p) | {{label: head(labels(n)), key: {_key_expr('n')}, props: 
 """
 
 
-def top_rings(store: GraphStore, build_id: str | None = None, limit: int = 20) -> list[RingSummary]:
+def top_rings(store: Store, build_id: str | None = None, limit: int = 20) -> list[RingSummary]:
     """Rings of one build (default: the latest build that has rings), best score first."""
     rows = store.read("""
         MATCH (g:Ring)
@@ -90,7 +90,7 @@ def top_rings(store: GraphStore, build_id: str | None = None, limit: int = 20) -
     return [RingSummary(**r) for r in rows]
 
 
-def ring_view(store: GraphStore, ring_id: str) -> RingView | None:
+def ring_view(store: Store, ring_id: str) -> RingView | None:
     """A ring, its members and the evidence subgraph: members plus every device, IP, address and
     phone that at least two members share."""
     head = store.read("""
@@ -122,7 +122,7 @@ def ring_view(store: GraphStore, ring_id: str) -> RingView | None:
     return RingView(RingSummary(**h), tuple(members), evidence, _subgraph(rows + addr_rows))
 
 
-def account_neighbourhood(store: GraphStore, account_id: str, limit: int = 300) -> Subgraph:
+def account_neighbourhood(store: Store, account_id: str, limit: int = 300) -> Subgraph:
     """The account's evidence within two hops (account → entity → other account), capped at `limit` paths."""
     rows = store.read(f"""
         MATCH p = (a:Account {{account_id: $account_id}})-[*1..2]-(x)
@@ -132,7 +132,7 @@ def account_neighbourhood(store: GraphStore, account_id: str, limit: int = 300) 
     return _subgraph(rows)
 
 
-def shortest_evidence_path(store: GraphStore, a: str, b: str, max_hops: int = 8) -> Subgraph | None:
+def shortest_evidence_path(store: Store, a: str, b: str, max_hops: int = 8) -> Subgraph | None:
     """The shortest chain of evidence between two accounts, or None if none within `max_hops`."""
     rows = store.read(f"""
         MATCH (x:Account {{account_id: $a}}), (y:Account {{account_id: $b}})
@@ -142,7 +142,7 @@ def shortest_evidence_path(store: GraphStore, a: str, b: str, max_hops: int = 8)
     return _subgraph(rows) if rows else None
 
 
-def paths_to_flagged(store: GraphStore, account_id: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
+def paths_to_flagged(store: Store, account_id: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
     """Shortest evidence paths from an account to ring members (flagged accounts), nearest first."""
     rows = store.read(f"""
         MATCH (x:Account {{account_id: $a}})
@@ -155,7 +155,7 @@ def paths_to_flagged(store: GraphStore, account_id: str, max_hops: int = 6, limi
     return [_subgraph([r]) for r in rows]
 
 
-def counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
+def counts(store: Store) -> tuple[dict[str, int], dict[str, int]]:
     """Node counts per label and relationship counts per type (for `riskgraph graph stats`).
 
     One query per label/type so Neo4j answers from its count store; names are our constants.
@@ -216,7 +216,7 @@ class AccountView:
     relations: dict[str, int]  # relationship type -> count around the account
 
 
-def ring_calls(store: GraphStore, ring_id: str, limit: int = 50) -> list[CallView]:
+def ring_calls(store: Store, ring_id: str, limit: int = 50) -> list[CallView]:
     """Transcribed calls made by a ring's members (or from their phones), oldest first."""
     rows = store.read("""
         MATCH (:Ring {ring_id: $ring_id})-[:HAS_MEMBER]->(a:Account)
@@ -234,7 +234,7 @@ def ring_calls(store: GraphStore, ring_id: str, limit: int = 50) -> list[CallVie
                      tuple((m[0], str(m[1]), m[2]) for m in r["mentions"] if m[0] is not None)) for r in rows]
 
 
-def ring_parcels(store: GraphStore, ring_id: str, limit: int = 50) -> list[ParcelView]:
+def ring_parcels(store: Store, ring_id: str, limit: int = 50) -> list[ParcelView]:
     """Returned parcels of a ring's members with their photo, label box and OCR read (if any)."""
     rows = store.read("""
         MATCH (:Ring {ring_id: $ring_id})-[:HAS_MEMBER]->(a:Account)-[:REQUESTED]->(:Return)-[:HAS_PARCEL]->(p:Parcel)
@@ -249,7 +249,7 @@ def ring_parcels(store: GraphStore, ring_id: str, limit: int = 50) -> list[Parce
             for r in rows]
 
 
-def account_view(store: GraphStore, account_id: str) -> AccountView | None:
+def account_view(store: Store, account_id: str) -> AccountView | None:
     """An account's score, reference label, rings and relationship counts; None if unknown."""
     rows = store.read("""
         MATCH (a:Account {account_id: $account_id})
@@ -269,7 +269,7 @@ def account_view(store: GraphStore, account_id: str) -> AccountView | None:
                        tuple(rings), {t: int(n) for t, n in r["relations"] if t != "HAS_MEMBER"})
 
 
-def shared_things(store: GraphStore, account_id: str, limit: int = 20) -> list[SharedThing]:
+def shared_things(store: Store, account_id: str, limit: int = 20) -> list[SharedThing]:
     """Devices, IPs, phones and addresses the account shares with at least one other account,
     most widely shared first (a thing shared by hundreds is a hub: a NAT, a locker, not a ring)."""
     rows = store.read("""
@@ -295,7 +295,7 @@ def shared_things(store: GraphStore, account_id: str, limit: int = 20) -> list[S
     return [SharedThing(r["label"], str(r["key"]), r["rel"], int(r["n"]), bool(r["fraud_listed"])) for r in rows]
 
 
-def account_scores(store: GraphStore) -> list[tuple[str, float, str]]:
+def account_scores(store: Store) -> list[tuple[str, float, str]]:
     """(account_id, latest score, reference label or "") for every scored account."""
     rows = store.read("""
         MATCH (a:Account) WHERE a.score IS NOT NULL
@@ -304,7 +304,7 @@ def account_scores(store: GraphStore) -> list[tuple[str, float, str]]:
     return [(r["account_id"], float(r["score"]), r["label"]) for r in rows]
 
 
-def ring_members(store: GraphStore, build_id: str | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
+def ring_members(store: Store, build_id: str | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
     """ring_id -> (kind, member ids) for every ring of a build (default: the latest with rings)."""
     rows = store.read("""
         MATCH (g:Ring)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString, Protocol, cast
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -40,6 +40,18 @@ class _DeadlockRetriesAreRoutine(logging.Filter):
 logging.getLogger("neo4j.session").addFilter(_DeadlockRetriesAreRoutine())
 
 Row = dict[str, Any]
+
+
+class Store(Protocol):
+    """What the graph's queries need of a store: GraphStore on a real Neo4j, or the recording fake
+    in testing/ for unit tests of the code around a query (integration tests use the real one)."""
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+    def write_batches(self, cypher: str, rows: Iterable[Mapping[str, Any]], batch_size: int = 5000,
+                      extra: Mapping[str, Any] | None = None) -> int: ...
 
 
 @dataclass(frozen=True)

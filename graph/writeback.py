@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from graph.records import AccountScore, RingRecord
-from graph.store import GraphStore
+from graph.store import Store
 
 _SCORES = """
 UNWIND $rows AS r
@@ -42,13 +42,13 @@ SET h.score = m.score, h.role = m.role, h.model_version = $model_version, h.buil
 """
 
 
-def write_account_scores(store: GraphStore, scores: Sequence[AccountScore], model_version: str,
+def write_account_scores(store: Store, scores: Sequence[AccountScore], model_version: str,
                          build_id: str) -> int:
     rows = [{"account_id": s.account_id, "score": float(s.score)} for s in scores]
     return store.write_batches(_SCORES, rows, 10_000, extra={"model_version": model_version, "build_id": build_id})
 
 
-def write_rings(store: GraphStore, rings: Sequence[RingRecord], model_version: str, build_id: str) -> int:
+def write_rings(store: Store, rings: Sequence[RingRecord], model_version: str, build_id: str) -> int:
     """Replace this build's rings with `rings`. Evidence is kept as JSON on the Ring node."""
     store.write(_DROP_STALE_RINGS, {"build_id": build_id, "ring_ids": [r.ring_id for r in rings]})
     rows = [{

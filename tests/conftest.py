@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from riskgraph.offline import configure_offline
+from testing.ports import free_port
 from tests import netguard
 
 _VAR = Path(tempfile.mkdtemp(prefix="riskgraph-test-var-"))
@@ -24,12 +24,6 @@ def _no_network() -> Iterator[None]:
     yield
     new = netguard.attempts[before:]
     assert not new, f"network access attempted: {new}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

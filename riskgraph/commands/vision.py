@@ -31,7 +31,7 @@ def train_detector_cmd(ctx: typer.Context,
                        imgsz: int = typer.Option(320, help="training image size, pixels"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
     """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
-    from riskgraph.vision_data import DatasetSpec, existing_dataset, write_yolo_dataset
+    from simulate.detector_data import DatasetSpec, existing_dataset, write_yolo_dataset
     from vision.detector import TrainConfig, train_detector
 
     settings = settings_from(ctx)
@@ -69,7 +69,7 @@ YOLOv8n (ultralytics `yolov8n.yaml`, trained from scratch: no pretrained weights
 0 = `label` (the shipping label), 1 = `address_block` (the printed recipient address lines).
 
 - **Data**: {s["n_train"]} training + {s["n_val"]} validation photos rendered by
-  `simulate.media.parcel.render_parcel_photo` with label texts from `riskgraph.vision_data`,
+  `simulate.media.parcel.render_parcel_photo` with label texts from `simulate.detector_data`,
   seed {s["seed"]}; {float(str(s["hard_share"])):.0%} at `hard` difficulty, the rest `default`; 640x480 JPEG.
 - **Training**: {s["epochs"]} epochs, image size {s["imgsz"]}, batch 16, device {s["device"]},
   `deterministic=True`, AMP off, no plots, no network.

@@ -10,8 +10,8 @@ import pytest
 from asr import AsrConfig, make_transcriber
 from asr.audio import load_audio
 from asr.transcriber import RoutingTranscriber
-from tests.asr.audio import Clip, speak
-from tests.asr.clips import ENGLISH, MANDARIN
+from testing.audio import Clip, speak
+from testing.clips import ENGLISH, MANDARIN
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import torch
 from asr.backends import DecodeOptions, FasterWhisperModel, OpenAIWhisperModel
 from asr.convert import convert
 from asr.models import english_model_dir
-from tests.asr.audio import Clip
+from testing.audio import Clip
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from asr import EntityConfig, JobOptions, Transcript, transcribe_day
 from asr.calls import parse_calls
 from asr.transcriber import RoutingTranscriber
 from ingest.errors import InputError
-from tests.asr.audio import Clip, bad_audio
+from testing.audio import Clip, bad_audio
 
 MAX_SECONDS = 25.0
 

@@ -10,7 +10,7 @@ from asr.audio import load_audio
 from asr.digits import normalize_digits
 from asr.entities import EntityConfig, extract_entities
 from asr.transcriber import RoutingTranscriber
-from tests.asr.audio import speak_en
+from testing.audio import speak_en
 
 
 @pytest.mark.parametrize(("text", "expected"), [

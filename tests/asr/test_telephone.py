@@ -17,8 +17,8 @@ import pytest
 from asr.audio import load_channels
 from asr.guard import cut_repeats
 from asr.transcriber import AsrConfig, RoutingTranscriber, make_transcriber
-from bench.telephone import telephone
 from simulate.media.speech import Voice, render_call
+from testing.telephone import telephone
 from tests.asr.scoring import cer, wer
 
 pytestmark = pytest.mark.integration

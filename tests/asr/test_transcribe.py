@@ -7,7 +7,7 @@ import pytest
 
 from asr import extract_signals
 from asr.transcriber import RoutingTranscriber
-from tests.asr.audio import Clip
+from testing.audio import Clip
 from tests.asr.scoring import cer, wer
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.synthetic import make_export, write_truth
 from gnn.detect import DetectConfig
 from gnn.errors import TruthError
 from gnn.evaluate import evaluate
@@ -16,6 +15,7 @@ from gnn.metrics import average_precision, best_f1_threshold
 from gnn.report import write_report
 from gnn.train import TrainConfig
 from gnn.truth import TrueRing, match, read_truth
+from testing.synthetic import make_export, write_truth
 
 
 def test_average_precision_known_values() -> None:

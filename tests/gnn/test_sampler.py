@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from bench.synthetic import make_export
 from gnn.data import ACCOUNT, to_hetero_data
 from gnn.metrics import average_precision
 from gnn.model import ModelConfig, account_logits, build_model, metadata_of
 from gnn.sampler import Csr, build_csr, sample_in_edges, sample_subgraph
 from gnn.train import TrainConfig, predict, train
+from testing.synthetic import make_export
 
 
 def test_sample_in_edges_keeps_small_neighbourhoods_and_caps_busy_ones() -> None:

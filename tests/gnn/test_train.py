@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from bench.synthetic import make_export
 from gnn.artifact import load_model, save_model
 from gnn.data import to_hetero_data
 from gnn.detect import DetectConfig, detect
 from gnn.metrics import average_precision
 from gnn.train import TrainConfig, balanced_bce, predict, train
+from testing.synthetic import make_export
 from tests.gnn.builders import scenario
 
 FAST = TrainConfig(epochs=60, patience=60)

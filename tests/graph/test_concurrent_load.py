@@ -23,8 +23,8 @@ from graph.errors import GraphQueryError
 from graph.loader import build_id_for, load
 from graph.steps_ingest import ingest_steps
 from graph.store import FreshPath, GraphStore, Neo4jConnection
+from testing.workdir import write_day, write_synthetic_day
 from tests.graph.test_loader import dump
-from tests.graph.workdir import write_day, write_synthetic_day
 
 D1, D2 = "2026-11-26", "2026-11-27"
 

@@ -12,7 +12,7 @@ from graph.export_types import GraphExport
 from graph.loader import build_id_for, load
 from graph.steps_ingest import ingest_steps
 from graph.store import GraphStore
-from tests.graph.workdir import write_day
+from testing.workdir import write_day
 
 pytestmark = pytest.mark.integration
 

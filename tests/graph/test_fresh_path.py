@@ -14,8 +14,8 @@ import pytest
 from graph.loader import LoadStep, build_id_for, load
 from graph.steps_ingest import ingest_steps
 from graph.store import GraphStore
+from testing.workdir import write_day, write_synthetic_day
 from tests.graph.test_loader import dump
-from tests.graph.workdir import write_day, write_synthetic_day
 
 pytestmark = pytest.mark.integration
 D1, D2 = "2026-11-26", "2026-11-27"

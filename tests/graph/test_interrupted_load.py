@@ -17,8 +17,8 @@ from graph.loader import RESUMED
 from graph.local_server import LocalNeo4jConfig
 from graph.plan import load_work_dir
 from graph.store import GraphStore
+from testing.workdir import write_synthetic_day
 from tests.graph.test_loader import dump
-from tests.graph.workdir import write_synthetic_day
 
 pytestmark = pytest.mark.integration
 DATE = "2026-11-27"

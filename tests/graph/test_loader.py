@@ -12,7 +12,7 @@ from graph.loader import build_id_for, load
 from graph.schema import NODE_KEYS
 from graph.steps_ingest import ingest_steps
 from graph.store import GraphStore
-from tests.graph.workdir import NASTY, write_day
+from testing.workdir import NASTY, write_day
 
 pytestmark = pytest.mark.integration
 

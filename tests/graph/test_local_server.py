@@ -12,7 +12,7 @@ from graph import local_server
 from graph.errors import LocalServerError
 from graph.local_server import LocalNeo4jConfig
 from graph.store import GraphStore, Neo4jConnection
-from tests.conftest import free_port
+from testing.ports import free_port
 
 
 def _connect(cfg: LocalNeo4jConfig) -> GraphStore:

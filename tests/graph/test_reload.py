@@ -14,8 +14,8 @@ from graph.loader import NEW, REPLACED, UNCHANGED
 from graph.plan import load_work_dir
 from graph.reload import input_fingerprint
 from graph.store import GraphStore
+from testing.workdir import NASTY, write_day
 from tests.graph.test_loader import dump
-from tests.graph.workdir import NASTY, write_day
 
 pytestmark = pytest.mark.integration
 D0, D1 = "2026-11-26", "2026-11-27"

@@ -47,7 +47,7 @@ def test_wrong_password_gives_clear_auth_error(neo4j_local: local_server.LocalNe
 
 
 def test_unreachable_server_gives_clear_error() -> None:
-    from tests.conftest import free_port
+    from testing.ports import free_port
 
     with GraphStore(Neo4jConnection(f"bolt://127.0.0.1:{free_port()}", "neo4j", "x", max_retry_seconds=1)) as s:
         with pytest.raises(GraphUnavailableError, match="riskgraph neo4j start"):

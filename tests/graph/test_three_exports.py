@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.export_variants import KINDS, variant
 from graph import analyst
 from graph.export import export_graph
 from graph.export_types import GraphExport
@@ -20,6 +19,7 @@ from graph.store import GraphStore
 from ingest import ingest_clicks, ingest_orders
 from simulate.config import SimConfig
 from simulate.run import simulate_day
+from testing.export_variants import KINDS, variant
 
 pytestmark = pytest.mark.integration
 DATE = "2026-11-26"

@@ -9,11 +9,11 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from bench.clickgen import GenConfig, generate
-from bench.pair_eval import score_pairs
 from ingest import OUTPUTS, QUARANTINE, ingest_clicks, ingest_orders
 from ingest import parquet as parquet_mod
 from ingest.pipeline import QUARANTINE_FILE
+from testing.clickgen import GenConfig, generate
+from testing.pair_eval import score_pairs
 
 
 @pytest.fixture(scope="module")

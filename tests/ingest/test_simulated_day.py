@@ -8,11 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bench.pair_eval import score_pairs
 from ingest import ingest_clicks, ingest_orders
 from simulate.clicks import _TAIL_EVENTS, _TAIL_LEN, KINDS
 from simulate.config import SimConfig
 from simulate.run import simulate_day
+from testing.pair_eval import score_pairs
 
 # The event sequence of the simulator's scripted (bot) sessions: the only sessions whose members
 # the issue asks us to find ("planted with scripted paths").

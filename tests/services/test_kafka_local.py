@@ -11,8 +11,8 @@ from alerts import kafka_io
 from services import kafka_local
 from services.errors import KafkaLocalError
 from services.kafka_local import LocalKafkaConfig
+from testing.ports import free_port
 from tests.alerts.alert_cases import coupon_alert
-from tests.conftest import free_port
 
 
 @pytest.mark.integration

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from riskgraph.vision_data import random_label_text
+from simulate.detector_data import random_label_text
 from simulate.media.parcel import LabelText, ParcelPhoto, render_parcel_photo
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "vision" / "weights" / "label_detector.pt"

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from riskgraph.vision_data import DatasetSpec, write_yolo_dataset
+from simulate.detector_data import DatasetSpec, write_yolo_dataset
 from tests import netguard
 
 pytestmark = pytest.mark.integration

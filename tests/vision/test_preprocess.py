@@ -8,7 +8,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from ingest.normalize import address_key
-from riskgraph.vision_data import random_label_text
+from simulate.detector_data import random_label_text
 from simulate.media.parcel import render_label
 from tests.vision.conftest import held_out_photo
 from vision.parse import is_latin_recipient_heading, parse_label

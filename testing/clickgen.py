@@ -8,7 +8,7 @@ simulator's default day is available. Populations:
 - coupon_abuse rings: members replay one scripted path (ring-specific coupon and item pages) with
   machine-regular timing, on a few shared devices.
 
-`python -m bench.clickgen OUT_DAY --events N` writes OUT_DAY/clicks/part-*.jsonl and
+`python -m testing.clickgen OUT_DAY --events N` writes OUT_DAY/clicks/part-*.jsonl and
 OUT_DAY/truth.csv (account_id, ring_id, population).
 """
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import networkx as nx
 from matplotlib.lines import Line2D
 
+from analysis.figures import new_figure, save, write_text
 from graph.analyst import GraphNode, Subgraph
-from riskgraph.analysis.figures import new_figure, save, write_text
 
 NODE_COLOURS = {"Account": "#d62728", "Device": "#1f77b4", "IP": "#17becf", "Address": "#2ca02c",
                 "Phone": "#ff7f0e", "Order": "#9467bd", "Return": "#8c564b", "Parcel": "#e377c2",

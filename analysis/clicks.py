@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.dates as mdates
 
-from riskgraph.analysis.figures import new_figure, save
+from analysis.figures import new_figure, save
 
 
 @dataclass(frozen=True)

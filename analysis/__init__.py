@@ -5,6 +5,6 @@ figures are written with matplotlib's Agg backend to files (and shown from there
 notebook run headless in CI produces the same PNGs an analyst sees.
 """
 
-from riskgraph.analysis.params import NotebookParams, open_graph, resolve_params
+from analysis.params import NotebookParams, open_graph, resolve_params
 
 __all__ = ["NotebookParams", "open_graph", "resolve_params"]

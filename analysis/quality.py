@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.figures import new_figure, save
 from gnn.metrics import average_precision, pr_curve
 from gnn.truth import Truth, match
 from graph import analyst
 from graph.store import GraphStore
-from riskgraph.analysis.figures import new_figure, save
 
 NO_RING = "(none)"
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageStat
 
 from graph import analyst
 from graph.store import GraphStore, Neo4jConnection
-from tests.riskgraph.demo_build import DemoBuild, build_demo
+from tests.analysis.demo_build import DemoBuild, build_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -92,7 +92,7 @@ def test_ring_investigation(demo: DemoBuild, graph: GraphStore, tmp_path: Path) 
         assert "<mark" in text
     assert all(c.text for c in calls), "a demo call was transcribed as nothing"
     # the parcel view on a ring that has parcels (photos from the raw day folder)
-    from riskgraph.analysis.evidence import draw_parcels
+    from analysis.evidence import draw_parcels
 
     parcels = analyst.ring_parcels(graph, parcel_ring)
     _check_png(draw_parcels(demo.raw_day, parcels, tmp_path / "parcels.png"), (1200, 800))

@@ -182,7 +182,7 @@ def make_export(n_accounts: int = 5000, seed: int = 0, n_rings: int | None = Non
         truth.rings.append((f"R{r:04d}", kind, [str(x) for x in m]))
 
     feats["n_returns"] = feats["n_returns"].astype(np.float32)
-    feats["return_rate"] = feats["n_returns"] / np.maximum(feats["n_orders"], 1)
+    feats["return_rate"] = (feats["n_returns"] / np.maximum(feats["n_orders"], 1)).astype(np.float32)
     return _finish(b, feats, truth, n, rng, label_fraud_frac, label_legit_frac, window)
 
 

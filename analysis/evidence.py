@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from analysis.figures import new_figure, save
 from graph.analyst import CallView, ParcelView
-from riskgraph.analysis.figures import new_figure, save
 
 
 def highlight(text: str, terms: Sequence[str], css: str = "background:#ffe08a") -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.asr.audio import Clip
+from testing.audio import Clip
 
 # Ids avoid runs of three equal digits: tiny.en on espeak-ng's voice drops one of "five five five".
 ENGLISH = (

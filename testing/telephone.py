@@ -1,6 +1,6 @@
 """Pass recordings through a telephone channel: 8 kHz, 300-3400 Hz, -3 dBFS, 8-bit mu-law (or A-law).
 
-    python bench/telephone.py IN.wav OUT.wav [--codec mu-law|a-law] [--keep-8k]
+    python testing/telephone.py IN.wav OUT.wav [--codec mu-law|a-law] [--keep-8k]
 
 By default OUT is the channel's output back at 16 kHz 16-bit PCM (as ../shared/asr-dev's dNN.wav);
 with --keep-8k it is the 8 kHz G.711 WAV a call centre stores. Uses sox, like the evaluation set.

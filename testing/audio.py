@@ -40,7 +40,7 @@ def speak_en(text: str, path: Path, speed: int = 140) -> Path:
 def pinyin(text: str) -> str:
     """Tone-numbered pinyin; Chinese punctuation becomes a comma pause."""
     syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True,
-                            errors=lambda s: [", " if re.search(r"[，。！？、,.!?]", s) else s])
+                            errors=lambda s: ", " if re.search(r"[，。！？、,.!?]", s) else s)
     return " ".join(syllables)
 
 
