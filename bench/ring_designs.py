@@ -29,10 +29,19 @@ import shutil
 import socket
 import time
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from gnn.anomaly import account_flags
+from gnn.detect import DetectConfig, find_rings, ring_candidates, score_accounts
+from gnn.evidence import build_evidence_graph
+from gnn.ring_model import RingModel, featurize, fit_ring_model, learned_rings, weak_label
+from gnn.rings import Candidate, EvidenceIndex, keep_members
+from gnn.truth import Truth, match, read_truth
+from graph.export_types import GraphExport
+from graph.records import RingRecord
 
 DATE = "2026-11-27"
 WORLDS = {  # name -> (difficulty, designs)
@@ -99,41 +108,82 @@ def _designs(truth_dir: Path) -> dict[str, str]:
     return {r["ring_id"]: r.get("design", r["kind"]) for r in rows}
 
 
-def evaluate_world(world: Path, methods: dict[str, object]) -> dict[str, object]:
-    from gnn.detect import DetectConfig, detect, find_rings
-    from gnn.truth import match, read_truth
-    from graph.export_types import GraphExport
+@dataclass
+class World:
+    """One built world with everything the ring methods share (account scores are fitted once)."""
 
-    export = GraphExport.load(world / "export")
-    truth = read_truth(world / "truth")
-    design_of = _designs(world / "truth")
+    name: str
+    export: GraphExport
+    truth: Truth
+    design_of: dict[str, str]
+    scores: np.ndarray  # GraphBoost probability per account (the nightly's scorer)
+    hand: list[RingRecord]  # the nightly detector's rings (hand-set ring score)
+    baseline: list[RingRecord]  # community baseline: no account model
+    candidates: list[Candidate]  # with shop stars, before trimming
+    x: np.ndarray  # features of the trimmed candidates
+    kept: list[Candidate]
+    weak: np.ndarray  # weak labels of `kept`
+
+
+def load_world(folder: Path, config: DetectConfig) -> World:
+    export = GraphExport.load(folder / "export")
+    truth = read_truth(folder / "truth")
+    p, _, _ = score_accounts(export, config, folder / "models")
+    eg = build_evidence_graph(export, config.evidence)
+    index = EvidenceIndex(export, config.evidence, frozenset())
+    flags = account_flags(export, config.anomaly)
+    cands = ring_candidates(export, eg, config, stars=True)
+    kept = []
+    for c in cands:
+        m = c.members[keep_members(c.members, p, flags, index, config.rings.member_floor)] \
+            if c.source == "community" else c.members
+        if config.rings.min_size <= len(m) <= config.rings.max_size:
+            kept.append(Candidate(m, c.source, c.loop))
+    x, _ = featurize(export, kept, p, index, flags, eg, config.rings.corroborate)
+    weak = np.array([weak_label(export, c.members) for c in kept], dtype=np.int64)
+    return World(folder.name, export, truth, _designs(folder / "truth"), p,
+                 find_rings(export, p, config, "bench", ""), find_rings(export, None, config, "bench", ""),
+                 cands, x, kept, weak)
+
+
+def learned(world: World, train: list[World], config: DetectConfig, stars: bool) -> tuple[list[RingRecord], RingModel]:
+    """Rings of `world` by a ring model fitted (weak labels) on the candidates of `train` worlds."""
+    use = [(w, np.array([stars or c.source != "star" for c in w.kept])) for w in train]
+    x = np.vstack([w.x[u] for w, u in use])
+    y = np.concatenate([w.weak[u] for w, u in use])
+    groups = np.concatenate([np.full(int(u.sum()), i) for i, (_, u) in enumerate(use)])
+    model = fit_ring_model(x, y, groups)
+    export = world.export
+    eg = build_evidence_graph(export, config.evidence)
+    index = EvidenceIndex(export, config.evidence, frozenset())
+    flags = account_flags(export, config.anomaly)
+    cands = [c for c in world.candidates if stars or c.source != "star"]
+    return learned_rings(export, cands, world.scores, index, flags, eg, model, config.rings, "bench", ""), model
+
+
+def ring_quality(world: World, rings: list[RingRecord]) -> dict[str, object]:
+    truth = world.truth
+    detected = [frozenset(m.account_id for m in r.members) for r in rings]
+    m = match(detected, truth.rings)
+    found = {truth.rings[j].ring_id for j in m.values()}
+    flagged = set().union(*detected) if detected else set()
+    per_design: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for t in truth.rings:
+        d = world.design_of.get(t.ring_id, t.kind)
+        per_design[d][0] += t.ring_id in found
+        per_design[d][1] += 1
+    biggest = max(truth.rings, key=lambda t: len(t.members))
+    best = max((len(d & biggest.members) / len(d | biggest.members) for d in detected), default=0.0)
     look = truth.lookalike_kind
-    out: dict[str, object] = {}
-    for name, config in methods.items():
-        assert isinstance(config, DetectConfig)
-        if name.startswith("baseline"):
-            rings = find_rings(export, None, config, "bench", "")
-        else:
-            rings = list(detect(export, config, world / "models", "bench").rings)
-        detected = [frozenset(m.account_id for m in r.members) for r in rings]
-        m = match(detected, truth.rings)
-        found = {truth.rings[j].ring_id for j in m.values()}
-        flagged = set().union(*detected) if detected else set()
-        per_design: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for t in truth.rings:
-            d = design_of.get(t.ring_id, t.kind)
-            per_design[d][0] += t.ring_id in found
-            per_design[d][1] += 1
-        biggest = max(truth.rings, key=lambda t: len(t.members))
-        best = max((len(d & biggest.members) / len(d | biggest.members) for d in detected), default=0.0)
-        tp, n_det, n_true = len(m), len(detected), len(truth.rings)
-        p, r = tp / n_det if n_det else 0.0, tp / n_true if n_true else 0.0
-        out[name] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-                     "n_detected": n_det, "n_true": n_true, "per_design": dict(per_design),
-                     "lookalikes_flagged": sum(a in look for a in flagged), "lookalikes": len(look),
-                     "loop37_one_ring": best >= 0.9 if len(biggest.members) == 37 else None,
-                     "unmatched_rings": [sorted(d)[:5] for i, d in enumerate(detected) if i not in m]}
-    return out
+    tp, n_det, n_true = len(m), len(detected), len(truth.rings)
+    p, r = tp / n_det if n_det else 0.0, tp / n_true if n_true else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "n_detected": n_det, "n_true": n_true, "per_design": dict(per_design),
+            "lookalikes_flagged": sum(a in look for a in flagged), "lookalikes": len(look),
+            "loop37_one_ring": best >= 0.9 if len(biggest.members) == 37 else None,
+            "false_rings": [{"size": len(d), "kind": rings[i].kind, "score": rings[i].score,
+                             "lookalike_share": round(sum(a in look for a in d) / len(d), 2)}
+                            for i, d in enumerate(detected) if i not in m]}
 
 
 def _summary(results: dict[str, dict[str, object]]) -> None:
@@ -171,18 +221,31 @@ def main() -> None:
     if args.step == "build":
         build(args.out, args.seeds, args.worlds, args.accounts, args.rings)
         return
-    from gnn.detect import DetectConfig
-
-    base = DetectConfig(threads=1)
-    methods: dict[str, object] = {"full (GraphBoost + ring search)": base,
-                                  "baseline: community (no model)": replace(base)}
-    results = {}
+    config = DetectConfig(threads=1)
+    worlds = {}
     for name in args.worlds:
         for seed in args.seeds:
-            world = args.out / "worlds" / f"{name}-s{seed}"
-            if (world / "export" / "manifest.json").exists():
-                results[world.name] = evaluate_world(world, methods)
-                log.info("%s: %s", world.name, {k: round(float(v["f1"]), 3) for k, v in results[world.name].items()})
+            folder = args.out / "worlds" / f"{name}-s{seed}"
+            if (folder / "export" / "manifest.json").exists():
+                worlds[folder.name] = load_world(folder, config)
+                log.info("loaded %s: %d candidates, %d weakly labelled", folder.name, len(worlds[folder.name].kept),
+                         int(worlds[folder.name].weak.sum()))
+    results: dict[str, dict[str, object]] = {}
+    weights: dict[str, dict[str, float]] = {}
+    for name, w in worlds.items():
+        # leave-design-out: the ring model learns from classic worlds only, never from the world it scores
+        train = [v for k, v in worlds.items() if k != name and k.startswith("classic")]
+        res: dict[str, object] = {"full (GraphBoost + hand-set ring score)": ring_quality(w, w.hand),
+                                  "baseline: community (no model)": ring_quality(w, w.baseline)}
+        if train:
+            for stars in (False, True):
+                rings, model = learned(w, train, config, stars)
+                label = "learned ring score" + (" + shop stars" if stars else "")
+                res[label] = ring_quality(w, rings)
+                weights[f"{name} {label}"] = model.weights()
+        results[name] = res
+        log.info("%s: %s", name, {k: round(float(v["f1"]), 3) for k, v in res.items()})  # type: ignore[index]
+    (args.out / "weights.json").write_text(json.dumps(weights, indent=1))
     (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str))
     _summary(results)
 

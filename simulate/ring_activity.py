@@ -156,14 +156,14 @@ def _return_fraud(ring: Ring, members: list[int], c: _Ctx) -> None:
 
 
 def _mosaic(ring: Ring, members: list[int], c: _Ctx) -> None:
-    """Each neighbouring pair places one coupon order each that shows the pair's one tie."""
+    """Each neighbouring pair places one coupon order each; with the ring's participation both show the pair's tie."""
     alive = set(members)
     for a, b, tie, value in ring.links:
         if a not in alive or b not in alive:
             continue
+        shows = bool(c.rng.random() < ring.participation)  # the pair used its shared thing today
         for m in (a, b):
             acc = c.row(m)
-            shows = bool(c.rng.random() < ring.participation)
             seller, price = c.seller(m)
             ts = c.time()
             own_device = (str(acc["device1"]), str(acc["ua1"]))
