@@ -31,6 +31,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -122,7 +123,7 @@ class World:
     candidates: list[Candidate]  # with shop stars, before trimming
     x: np.ndarray  # features of the trimmed candidates
     kept: list[Candidate]
-    weak: np.ndarray  # weak labels of `kept`
+    weak: np.ndarray  # weak labels of `kept`: share of members labelled fraud
 
 
 def load_world(folder: Path, config: DetectConfig) -> World:
@@ -140,7 +141,7 @@ def load_world(folder: Path, config: DetectConfig) -> World:
         if config.rings.min_size <= len(m) <= config.rings.max_size:
             kept.append(Candidate(m, c.source, c.loop))
     x, _ = featurize(export, kept, p, index, flags, eg, config.rings.corroborate)
-    weak = np.array([weak_label(export, c.members) for c in kept], dtype=np.int64)
+    weak = np.array([weak_label(export, c.members) for c in kept])
     return World(folder.name, export, truth, _designs(folder / "truth"), p,
                  find_rings(export, p, config, "bench", ""), find_rings(export, None, config, "bench", ""),
                  cands, x, kept, weak)
@@ -151,8 +152,9 @@ def learned(world: World, train: list[World], config: DetectConfig, stars: bool)
     use = [(w, np.array([stars or c.source != "star" for c in w.kept])) for w in train]
     x = np.vstack([w.x[u] for w, u in use])
     y = np.concatenate([w.weak[u] for w, u in use])
+    size = np.concatenate([np.array([len(c.members) for c in w.kept])[u] for w, u in use])
     groups = np.concatenate([np.full(int(u.sum()), i) for i, (_, u) in enumerate(use)])
-    model = fit_ring_model(x, y, groups)
+    model = fit_ring_model(x, y, size, groups)
     export = world.export
     eg = build_evidence_graph(export, config.evidence)
     index = EvidenceIndex(export, config.evidence, frozenset())
@@ -186,8 +188,8 @@ def ring_quality(world: World, rings: list[RingRecord]) -> dict[str, object]:
                             for i, d in enumerate(detected) if i not in m]}
 
 
-def _summary(results: dict[str, dict[str, object]]) -> None:
-    groups: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+def _summary(results: dict[str, dict[str, Any]]) -> None:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for world, res in sorted(results.items()):
         for method, r in res.items():
             assert isinstance(r, dict)
@@ -199,7 +201,7 @@ def _summary(results: dict[str, dict[str, object]]) -> None:
         look = sum(int(r["lookalikes_flagged"]) for r in rs) / max(1, sum(int(r["lookalikes"]) for r in rs))
         designs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for r in rs:
-            for d, (hit, n) in r["per_design"].items():  # type: ignore[attr-defined]
+            for d, (hit, n) in r["per_design"].items():
                 designs[d][0] += hit
                 designs[d][1] += n
         per = ", ".join(f"{d} {h}/{n}" for d, (h, n) in sorted(designs.items()))
@@ -229,13 +231,13 @@ def main() -> None:
             if (folder / "export" / "manifest.json").exists():
                 worlds[folder.name] = load_world(folder, config)
                 log.info("loaded %s: %d candidates, %d weakly labelled", folder.name, len(worlds[folder.name].kept),
-                         int(worlds[folder.name].weak.sum()))
-    results: dict[str, dict[str, object]] = {}
+                         int((worlds[folder.name].weak > 0).sum()))
+    results: dict[str, dict[str, Any]] = {}
     weights: dict[str, dict[str, float]] = {}
     for name, w in worlds.items():
         # leave-design-out: the ring model learns from classic worlds only, never from the world it scores
         train = [v for k, v in worlds.items() if k != name and k.startswith("classic")]
-        res: dict[str, object] = {"full (GraphBoost + hand-set ring score)": ring_quality(w, w.hand),
+        res: dict[str, Any] = {"full (GraphBoost + hand-set ring score)": ring_quality(w, w.hand),
                                   "baseline: community (no model)": ring_quality(w, w.baseline)}
         if train:
             for stars in (False, True):
@@ -244,7 +246,7 @@ def main() -> None:
                 res[label] = ring_quality(w, rings)
                 weights[f"{name} {label}"] = model.weights()
         results[name] = res
-        log.info("%s: %s", name, {k: round(float(v["f1"]), 3) for k, v in res.items()})  # type: ignore[index]
+        log.info("%s: %s", name, {k: round(float(v["f1"]), 3) for k, v in res.items()})
     (args.out / "weights.json").write_text(json.dumps(weights, indent=1))
     (args.out / "results.json").write_text(json.dumps(results, indent=1, default=str))
     _summary(results)

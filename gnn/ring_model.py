@@ -7,16 +7,17 @@ Here every candidate becomes a vector of design-agnostic features (`FEATURES`: w
 evidence tie how many members, how dense the ties are, how the members behave, whether their
 order amounts agree) and a model learns which mixes are rings.
 
-Labels are weak: a candidate holding an account a risk team labelled fraud is *labelled*, every
-other candidate *unlabelled* (rings without a labelled member among them). That is
-positive-unlabelled learning (Elkan & Noto, KDD 2008): a classifier g(x) = P(labelled | x),
-divided by c = the mean of g over labelled candidates it was not fitted on, estimates
-P(ring | x) when labelled rings are a random sample of rings. The account labels never enter the
+Labels are weak: a risk team labelled a few accounts fraud, so a candidate's weak label is the
+share of its members labelled fraud; rings without a labelled member look like everything else.
+That is positive-unlabelled learning (Elkan & Noto, KDD 2008) at the member level: g(x) =
+P(a member is labelled fraud | its candidate's x), divided by c = the mean g over labelled
+members it was not fitted on, estimates P(ring | x) when labelled fraud accounts are a random
+sample of ring members (`fit_ring_model`). The account labels never enter the
 features, and the mean account score is taken over unlabelled members only (a labelled member's
 score is a training point of the account model). Simulator truth is used only to evaluate.
 
-The classifier is an L2-regularised logistic regression on standardised features (Newton steps,
-numpy): few parameters for a few hundred candidates, and its weights can be read (`weights`).
+The classifier g is small LightGBM trees (`RING_TREES`, gnn/trees.py); `weights` gives each
+feature's share of the split gain.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from gnn.rings import (
     ring_roles,
     specific_share,
 )
+from gnn.trees import TreeConfig, Trees, fit_trees
 from graph.export_types import GraphExport
 from graph.records import EvidenceItem, RingMember, RingRecord, ring_id_for
 
@@ -52,41 +54,37 @@ FEATURES = (
     "amount_agree", "complaints")
 
 
+# Weak labels are noisy (a ring labelled or not is chance): few, large leaves so g stays smooth.
+RING_TREES = TreeConfig(learning_rate=0.05, num_leaves=4, max_rounds=100, early_stop=0, feature_fraction=0.8,
+                        min_leaf=20, objective="cross_entropy")
+
+
 @dataclass(frozen=True)
 class RingModel:
-    mean: np.ndarray  # float [n_features], standardisation
-    scale: np.ndarray
-    coef: np.ndarray  # float [n_features]
-    intercept: float
-    c: float  # mean P(labelled) over held-out labelled candidates (Elkan-Noto)
+    trees: Trees  # g(x) = P(a member is labelled fraud | x)
+    c: float  # mean g over labelled members, held out (Elkan-Noto)
     n_train: int
     n_labelled: int
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """float [n]: estimated P(ring) for feature rows x [n, n_features]."""
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return np.clip(_sigmoid(z) / self.c, 0.0, 1.0)
+        """float [n]: estimated P(ring) = g(x) / c for feature rows x [n, n_features]."""
+        return np.clip(self.trees.predict(x.astype(np.float32)) / self.c, 0.0, 1.0)
 
     def weights(self) -> dict[str, float]:
-        return {f: round(float(w), 3) for f, w in zip(FEATURES, self.coef, strict=True)}
+        """Share of the trees' split gain per feature (what the score leans on)."""
+        gain = self.trees.gain()
+        return {f: round(float(g / max(gain.sum(), 1e-12)), 3) for f, g in zip(FEATURES, gain, strict=True)}
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"features": list(FEATURES), "mean": self.mean.tolist(),
-                                    "scale": self.scale.tolist(), "coef": self.coef.tolist(),
-                                    "intercept": self.intercept, "c": self.c, "n_train": self.n_train,
-                                    "n_labelled": self.n_labelled}, indent=1))
+        path.write_text(json.dumps({"features": list(FEATURES), "c": self.c, "n_train": self.n_train,
+                                    "n_labelled": self.n_labelled, "trees": self.trees.to_string()}))
 
     @staticmethod
     def load(path: Path) -> RingModel:
         d = json.loads(path.read_text())
         if tuple(d["features"]) != FEATURES:
             raise ValueError(f"{path}: ring model features differ from this version's")
-        return RingModel(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]), float(d["intercept"]),
-                         float(d["c"]), int(d["n_train"]), int(d["n_labelled"]))
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return RingModel(Trees.from_string(d["trees"]), float(d["c"]), int(d["n_train"]), int(d["n_labelled"]))
 
 
 def _pair_weights(eg: EvidenceGraph) -> dict[tuple[int, int], float]:
@@ -131,52 +129,40 @@ def candidate_features(export: GraphExport, cand: Candidate, evidence: Sequence[
         agree, float(complaints.mean())], dtype=np.float64)
 
 
-def weak_label(export: GraphExport, members: np.ndarray) -> int:
-    """1 when a member is labelled fraud and fraud labels outnumber legit ones, else 0 (unlabelled)."""
-    lab = export.account_labels[members]
-    return int((lab == 1).sum() > 0 and (lab == 1).sum() >= (lab == 0).sum())
+def weak_label(export: GraphExport, members: np.ndarray) -> float:
+    """Share of `members` labelled fraud (the weak label; legit labels only lower it, unknown count as not fraud)."""
+    return float((export.account_labels[members] == 1).mean()) if len(members) else 0.0
 
 
-def _logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """Weighted L2 logistic regression by Newton's method; x standardised [n, d]."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    beta = np.zeros(xb.shape[1])
-    reg = np.full(xb.shape[1], l2)
-    reg[-1] = 0.0
-    for _ in range(50):
-        p = _sigmoid(xb @ beta)
-        grad = xb.T @ (w * (p - y)) + reg * beta
-        hess = (xb * (w * p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(xb.shape[1])
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return beta[:-1], float(beta[-1])
+def fit_ring_model(x: np.ndarray, fraud_share: np.ndarray, size: np.ndarray, groups: np.ndarray,
+                   seed: int = 7) -> RingModel:
+    """PU fit on candidate rows x [n, d]: `fraud_share` [n] of each candidate's `size` [n] members labelled fraud.
 
-
-def fit_ring_model(x: np.ndarray, labelled: np.ndarray, groups: np.ndarray, l2: float = 1.0) -> RingModel:
-    """PU fit on candidate rows x [n, d] with `labelled` 0/1 [n]; `groups` [n] (world/night) for held-out c.
-
-    Labelled and unlabelled rows weigh half each (the classes are very unequal in count). c is
-    the mean g(x) of labelled rows predicted by a model fitted without their group.
+    SCAR holds per member, not per candidate (a big ring more often holds a labelled member), so
+    g(x) = P(a member is labelled fraud | its candidate's x) is fitted by cross-entropy on the
+    share with the member count as weight, and c = the mean g over labelled members, predicted
+    by trees fitted without their group (`groups`: world or night; in-sample g is too high).
+    Then P(ring | x) = g(x) / c. Not re-weighted: the identity holds for g fitted on the data as
+    it is. Trees, small and with large leaves, because g must be flat over rings whatever their
+    evidence mix and near 0 elsewhere, which a linear logit cannot be.
     """
-    y = labelled.astype(np.float64)
-    if y.sum() == 0 or y.sum() == len(y):
-        raise ValueError("ring model needs labelled and unlabelled candidates")
-    w = np.where(y == 1, 0.5 / y.sum(), 0.5 / (len(y) - y.sum())) * len(y)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    xs = (x - mean) / scale
-    coef, b = _logistic(xs, y, w, l2)
-    held: list[float] = []
+    if not (fraud_share > 0).any():
+        raise ValueError("ring model needs candidates with a member labelled fraud")
+    xf = x.astype(np.float32)
+    w = size.astype(np.float64)
+    rows = np.arange(len(fraud_share))
+    trees = fit_trees(xf, fraud_share, rows, rows, seed, RING_TREES, w)
+    num = den = 0.0
     for g in np.unique(groups):
         out = groups == g
-        if y[~out].sum() == 0 or y[~out].sum() == (~out).sum() or y[out].sum() == 0:
+        k = fraud_share[out] * w[out]  # labelled members per held-out candidate
+        if k.sum() == 0 or not (fraud_share[~out] > 0).any():
             continue
-        cg, bg = _logistic(xs[~out], y[~out], w[~out], l2)
-        held += _sigmoid(xs[out & (y == 1)] @ cg + bg).tolist()
-    c = float(np.mean(held)) if held else float(_sigmoid(xs[y == 1] @ coef + b).mean())
-    return RingModel(mean, scale, coef, b, max(c, 1e-3), len(y), int(y.sum()))
+        part = fit_trees(xf, fraud_share, rows[~out], rows[~out], seed, RING_TREES, w)
+        num += float((part.predict(xf[out]) * k).sum())
+        den += float(k.sum())
+    c = num / den if den else float(np.average(trees.predict(xf), weights=fraud_share * w))
+    return RingModel(trees, max(c, 1e-4), len(rows), int((fraud_share > 0).sum()))
 
 
 def featurize(export: GraphExport, candidates: Sequence[Candidate], scores: np.ndarray | None,
