@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import re
 import shutil
 import socket
 import time
@@ -59,7 +60,7 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: int) -> None:
+def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: int, days: int = 1) -> None:
     from graph import local_server
     from graph.export import export_graph
     from graph.local_server import LocalNeo4jConfig, read_or_create_password
@@ -78,27 +79,32 @@ def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: 
         for name in worlds:
             difficulty, designs = WORLDS[name]
             for seed in seeds:
-                world = out / "worlds" / f"{name}-s{seed}"
+                world = out / "worlds" / (f"{name}-s{seed}" + (f"-{days}d" if days > 1 else ""))
                 if (world / "export" / "manifest.json").exists():
                     continue
                 t0 = time.time()
                 raw = world / "raw"
-                simulate_day(SimConfig(date=dt.date.fromisoformat(DATE), accounts=accounts, rings=rings, seed=seed,
-                                       difficulty=difficulty, designs=designs, media_fraction=1.0, workers=1), raw)
-                t1 = time.time()
+                end = dt.date.fromisoformat(DATE)
+                dates = [(end - dt.timedelta(days=k)).isoformat() for k in range(days - 1, -1, -1)]
                 with GraphStore(Neo4jConnection(cfg.uri, "neo4j", password)) as store:
                     store.write("MATCH (n) DETACH DELETE n")
-                run = run_nightly(settings, NightlyPlan(DATE, raw / DATE, world / "work" / DATE,
-                                                        ("ingest", "vision", "graph")))
-                if run.failed:
-                    raise RuntimeError(f"{world}: {run.outcomes}")
+                for date in dates:  # the same world, one day after the other, loaded as the nightly would
+                    simulate_day(SimConfig(date=dt.date.fromisoformat(date), accounts=accounts, rings=rings,
+                                           seed=seed, difficulty=difficulty, designs=designs, media_fraction=1.0,
+                                           workers=1), raw)
+                    run = run_nightly(settings, NightlyPlan(date, raw / date, world / "work" / date,
+                                                            ("ingest", "vision", "graph")))
+                    if run.failed:
+                        raise RuntimeError(f"{world} {date}: {run.outcomes}")
+                    shutil.rmtree(raw / date / "parcels", ignore_errors=True)  # keep the cache small
+                t1 = time.time()
                 with GraphStore(Neo4jConnection(cfg.uri, "neo4j", password)) as store:
-                    export = export_graph(store, DATE, DATE)
+                    export = export_graph(store, dates[0], DATE)
                 export.save(world / "export")
                 shutil.copytree(raw / "truth" / DATE, world / "truth", dirs_exist_ok=True,
                                 ignore=shutil.ignore_patterns("labels_yolo"))
-                shutil.rmtree(raw / DATE / "parcels", ignore_errors=True)  # keep the cache small
-                log.info("%s: simulated %.0fs, pipeline %.0fs", world.name, t1 - t0, time.time() - t1)
+                log.info("%s: %d day(s) simulated and loaded in %.0fs, exported in %.0fs", world.name, days,
+                         t1 - t0, time.time() - t1)
     finally:
         local_server.stop(cfg)
 
@@ -188,12 +194,16 @@ def ring_quality(world: World, rings: list[RingRecord]) -> dict[str, object]:
                             for i, d in enumerate(detected) if i not in m]}
 
 
+def _seed(world: str) -> str:
+    return re.findall(r"-s(\d+)", world)[0]
+
+
 def _summary(results: dict[str, dict[str, Any]]) -> None:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for world, res in sorted(results.items()):
         for method, r in res.items():
             assert isinstance(r, dict)
-            groups[(world.rsplit("-s", 1)[0], method)].append(r)
+            groups[(re.sub(r"-s\d+", "", world), method)].append(r)
     print(f"{'world':18s} {'method':28s} {'mean F1':>8s} {'worst':>6s} {'std':>6s} {'P':>5s} {'R':>5s} "
           f"{'look %':>7s} per-design recall")
     for (world, method), rs in sorted(groups.items()):
@@ -218,25 +228,28 @@ def main() -> None:
     ap.add_argument("--worlds", nargs="+", default=list(WORLDS), choices=list(WORLDS))
     ap.add_argument("--accounts", type=int, default=1200)
     ap.add_argument("--rings", type=int, default=7)
+    ap.add_argument("--days", type=int, default=1, help="build: days simulated and loaded; the export spans them")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.step == "build":
-        build(args.out, args.seeds, args.worlds, args.accounts, args.rings)
+        build(args.out, args.seeds, args.worlds, args.accounts, args.rings, args.days)
         return
     config = DetectConfig(threads=1)
     worlds = {}
     for name in args.worlds:
         for seed in args.seeds:
-            folder = args.out / "worlds" / f"{name}-s{seed}"
-            if (folder / "export" / "manifest.json").exists():
+            for folder in sorted((args.out / "worlds").glob(f"{name}-s{seed}*")):  # 1-day and N-day windows
+                if not (folder / "export" / "manifest.json").exists():
+                    continue
                 worlds[folder.name] = load_world(folder, config)
-                log.info("loaded %s: %d candidates, %d weakly labelled", folder.name, len(worlds[folder.name].kept),
-                         int((worlds[folder.name].weak > 0).sum()))
+                log.info("loaded %s: %d candidates, %d weakly labelled", folder.name,
+                         len(worlds[folder.name].kept), int((worlds[folder.name].weak > 0).sum()))
     results: dict[str, dict[str, Any]] = {}
     weights: dict[str, dict[str, float]] = {}
     for name, w in worlds.items():
-        # leave-design-out: the ring model learns from classic worlds only, never from the world it scores
-        train = [v for k, v in worlds.items() if k != name and k.startswith("classic")]
+        # leave-design-out: the ring model learns from classic worlds of other seeds only (one seed is one
+        # population of accounts and rings), never from the world it scores
+        train = [v for k, v in worlds.items() if k.startswith("classic") and _seed(k) != _seed(name)]
         res: dict[str, Any] = {"full (GraphBoost + hand-set ring score)": ring_quality(w, w.hand),
                                   "baseline: community (no model)": ring_quality(w, w.baseline)}
         if train:
