@@ -15,9 +15,10 @@ from gnn.account_scorer import ScorerConfig, account_view, fit_account_scorer
 from gnn.anomaly import AnomalyConfig, account_flags
 from gnn.artifact import is_boost, load_boost, load_model, save_boost, save_model
 from gnn.communities import leiden_communities
-from gnn.evidence import EvidenceConfig, build_evidence_graph
-from gnn.loops import LoopConfig, find_loops
+from gnn.evidence import EvidenceConfig, EvidenceGraph, build_evidence_graph
+from gnn.loops import LoopConfig, find_loops, find_stars
 from gnn.pseudo import pseudo_labels
+from gnn.ring_model import RingModel, learned_rings
 from gnn.rings import Candidate, EvidenceIndex, RingConfig, score_candidates
 from gnn.train import TrainConfig, TrainedModel, predict, train
 from graph.export_types import GraphExport
@@ -40,6 +41,7 @@ class DetectConfig:
     threads: int | None = None  # torch intra-op threads (None: leave torch's default)
     self_train: bool = False  # add pseudo-labels from the structure-only rings (gnn/pseudo.py; gnn scorer only)
     scorer: str = "graphboost"  # account scorer: graphboost (gnn/account_scorer.py) | gnn (gnn/train.py)
+    ring_model: Path | None = None  # a learned ring score (gnn/ring_model.py, JSON) instead of the hand-set one
 
 
 RISK_THRESHOLD = 0.5  # account risk at or above it: member of a reported ring (see account_risk)
@@ -56,15 +58,30 @@ class Detection:
 
 def find_rings(export: GraphExport, scores: np.ndarray | None, config: DetectConfig, build_id: str,
                detected_at: str) -> list[RingRecord]:
-    """Candidates (Leiden communities + order loops) scored into rings; `scores` None = no GNN."""
+    """Candidates (Leiden communities + order loops) scored into rings; `scores` None = no GNN.
+
+    With `config.ring_model` the learned ring score (gnn/ring_model.py) replaces the hand-set
+    one, and shop stars (gnn/loops.find_stars) join the candidates.
+    """
     eg = build_evidence_graph(export, config.evidence, config.drop)
-    candidates = [Candidate(c, "community")
-                  for c in leiden_communities(eg, config.resolution, config.train.seed, config.rings.min_size,
-                                                   config.community_method)]
-    candidates += [Candidate(np.asarray(lp.members, dtype=np.int64), "loop", lp) for lp in find_loops(export, config.loops)]
     index = EvidenceIndex(export, config.evidence, config.drop)
     flags = account_flags(export, config.anomaly, config.drop)
+    model = RingModel.load(config.ring_model) if config.ring_model else None
+    candidates = ring_candidates(export, eg, config, stars=model is not None)
+    if model is not None:
+        return learned_rings(export, candidates, scores, index, flags, eg, model, config.rings, build_id, detected_at)
     return score_candidates(export, candidates, scores, index, config.rings, build_id, detected_at, flags)
+
+
+def ring_candidates(export: GraphExport, eg: EvidenceGraph, config: DetectConfig, stars: bool = False) -> list[Candidate]:
+    """Leiden communities of the evidence graph, order loops and (with `stars`) shop stars."""
+    candidates = [Candidate(c, "community")
+                  for c in leiden_communities(eg, config.resolution, config.train.seed, config.rings.min_size,
+                                              config.community_method)]
+    candidates += [Candidate(np.asarray(lp.members, dtype=np.int64), "loop", lp) for lp in find_loops(export, config.loops)]
+    if stars:
+        candidates += [Candidate(s, "star") for s in find_stars(export, config.rings.min_size, config.evidence.max_hub)]
+    return candidates
 
 
 def fit_or_load(export: GraphExport, config: DetectConfig, model_dir: Path) -> tuple[TrainedModel, str]:

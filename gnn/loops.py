@@ -113,3 +113,20 @@ def find_loops(export: GraphExport, config: LoopConfig = LoopConfig()) -> list[L
             if loop is not None:
                 loops.append(loop)
     return loops
+
+
+def find_stars(export: GraphExport, min_buyers: int = 3, max_buyers: int = 30) -> list[np.ndarray]:
+    """A shop and its distinct buyers, for shops with `min_buyers`..`max_buyers` of them.
+
+    Money that flows one way into a shop leaves no cycle; these are candidates only (most are
+    ordinary small shops), to be scored on their evidence mix (gnn/ring_model.py). Popular shops
+    (more buyers than `max_buyers`, the evidence graph's hub limit) are not candidates.
+    """
+    src, dst, _ = buys_from_pairs(export)
+    if len(dst) == 0:
+        return []
+    order = np.argsort(dst, kind="stable")
+    shops, starts, counts = np.unique(dst[order], return_index=True, return_counts=True)
+    return [np.unique(np.r_[shop, src[order][s:s + c]])
+            for shop, s, c in zip(shops.tolist(), starts.tolist(), counts.tolist(), strict=True)
+            if min_buyers <= c <= max_buyers]

@@ -65,7 +65,7 @@ class RingConfig:
 @dataclass(frozen=True)
 class Candidate:
     members: np.ndarray  # int64 account indices
-    source: str  # "community" | "loop"
+    source: str  # "community" | "loop" | "star" (a shop and its buyers: money one way, gnn/loops.find_stars)
     loop: Loop | None = None
 
 
@@ -170,7 +170,7 @@ def _co_located(item: EvidenceItem, evidence: Sequence[EvidenceItem]) -> bool:
 
 
 def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
-    if cand.source == "loop":
+    if cand.source in ("loop", "star"):  # fake orders into shops: brushing, whether they close a cycle or not
         return "brushing_loop"
     kinds = {e.kind for e in evidence}
     m = cand.members
@@ -183,7 +183,7 @@ def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphEx
     return "coupon_abuse" if coupon >= ret else "return_fraud"
 
 
-def _roles(kind: str, evidence: Sequence[EvidenceItem]) -> dict[str, str]:
+def ring_roles(kind: str, evidence: Sequence[EvidenceItem]) -> dict[str, str]:
     roles: dict[str, str] = {}
     if kind == "brushing_loop":
         return defaultdict(lambda: "loop_member")
@@ -195,7 +195,7 @@ def _roles(kind: str, evidence: Sequence[EvidenceItem]) -> dict[str, str]:
     return roles
 
 
-def _loop_evidence(loop: Loop, ids: tuple[str, ...]) -> list[EvidenceItem]:
+def loop_evidence(loop: Loop, ids: tuple[str, ...]) -> list[EvidenceItem]:
     return [EvidenceItem("orders", "loop_order", f"{ids[a]}->{ids[b]}", (ids[a], ids[b]), 1.0, f"{w:g} orders")
             for a, b, w in sorted(loop.edges, key=lambda x: -x[2])]
 
@@ -218,13 +218,13 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
     for cand in candidates:
         members = cand.members
         if scores is not None and cand.source == "community":
-            members = members[_keep(members, scores, flags, index, config.member_floor)]
+            members = members[keep_members(members, scores, flags, index, config.member_floor)]
         if not config.min_size <= len(members) <= config.max_size:
             continue
         cand = Candidate(members, cand.source, cand.loop)
         evidence = index.items(members)
         if cand.loop is not None:
-            evidence = _loop_evidence(cand.loop, ids) + evidence
+            evidence = loop_evidence(cand.loop, ids) + evidence
         loop = cand.source == "loop"
         specific = 1.0 if loop else specific_share(members, evidence, ids, config.corroborate)
         anomaly = 1.0 if loop else float(flags[members].mean())
@@ -240,17 +240,17 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         if score < config.threshold or (config.require_specific and specific == 0):
             continue
         kind = ring_kind(cand, evidence, export)
-        roles = _roles(kind, evidence)
+        roles = ring_roles(kind, evidence)
         member_ids = [ids[i] for i in members.tolist()]
         ring_members = tuple(RingMember(a, float(scores[i]) if scores is not None else 0.0, roles.get(a, "member"))
                              for a, i in zip(member_ids, members.tolist(), strict=True))
         rec = RingRecord(ring_id_for(member_ids, build_id), kind, round(score, 6), ring_members,
                          tuple(evidence[:config.max_evidence]), detected_at)
         rings.append((score, loop, rec))
-    return _dedupe(rings)
+    return dedupe(rings)
 
 
-def _keep(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, index: EvidenceIndex,
+def keep_members(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, index: EvidenceIndex,
           floor: float) -> np.ndarray:
     """bool mask of community members to keep: scored >= floor, acting ring-like, or specifically tied.
 
@@ -262,7 +262,7 @@ def _keep(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, index: Evi
     return np.array([scores[i] >= floor or flags[i] or ids[i] in tied for i in members.tolist()], dtype=bool)
 
 
-def _dedupe(rings: list[tuple[float, bool, RingRecord]]) -> list[RingRecord]:
+def dedupe(rings: list[tuple[float, bool, RingRecord]]) -> list[RingRecord]:
     """Keep the best of rings that overlap with Jaccard >= 0.5 (an order loop wins over a community)."""
     kept: list[RingRecord] = []
     kept_sets: list[set[str]] = []

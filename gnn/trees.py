@@ -33,6 +33,8 @@ class TreeConfig:
     lambda_l2: float = 1.0
     threads: int = 1  # the machine is shared; LightGBM's default takes every core
     metric: str = "auc"  # the validation metric early stopping watches
+    min_leaf: int = 0  # rows per leaf; 0: max(2, min(20, positives // 5))
+    objective: str = "binary"  # "cross_entropy": labels are shares in [0, 1] (with row weights: trials)
 
 
 SEPARATOR = "\n#--- next booster ---\n"
@@ -68,7 +70,7 @@ def lightgbm_version() -> str:
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, seed: int,
-              config: TreeConfig = TreeConfig()) -> Trees:
+              config: TreeConfig = TreeConfig(), weight: np.ndarray | None = None) -> Trees:
     """Binary trees on rows `train` (labels 0/1 in y), early-stopped on rows `val`.
 
     x: float32 [n, f] (nan allowed). Leaves need max(2, min(20, positives // 5)) rows so that a
@@ -76,8 +78,8 @@ def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, 
     """
     pos = int((y[train] == 1).sum())
     params = {
-        "objective": "binary", "metric": config.metric, "learning_rate": config.learning_rate,
-        "num_leaves": config.num_leaves, "min_data_in_leaf": max(2, min(20, pos // 5)),
+        "objective": config.objective, "metric": config.metric, "learning_rate": config.learning_rate,
+        "num_leaves": config.num_leaves, "min_data_in_leaf": config.min_leaf or max(2, min(20, pos // 5)),
         "min_sum_hessian_in_leaf": 1e-3, "feature_fraction": config.feature_fraction,
         "bagging_fraction": config.bagging_fraction, "bagging_freq": 1, "lambda_l2": config.lambda_l2,
         "num_threads": config.threads, "seed": seed, "deterministic": True, "force_row_wise": True,
@@ -85,7 +87,8 @@ def fit_trees(x: np.ndarray, y: np.ndarray, train: np.ndarray, val: np.ndarray, 
     }
     if config.balanced and pos:
         params["scale_pos_weight"] = float((y[train] == 0).sum()) / pos
-    dtrain = lgb.Dataset(x[train], label=y[train].astype(np.float32), free_raw_data=False)
+    dtrain = lgb.Dataset(x[train], label=y[train].astype(np.float32), free_raw_data=False,
+                         weight=None if weight is None else weight[train])
     dval = lgb.Dataset(x[val], label=y[val].astype(np.float32), reference=dtrain)
     boosters, rounds = [], []
     for b in range(max(1, config.bags)):

@@ -32,7 +32,8 @@ def build_world(cfg: SimConfig) -> BuiltWorld:
     accounts, look, reseller_heads = plant_lookalikes(accounts, rng)
     sellers = make_sellers(accounts, rng)
     coupons = tuple(f"CP{n}" for n in rng.choice(900_000, size=N_COUPONS, replace=False) + 100_000)
-    accounts, rings = plant_rings(accounts, look["idx"].to_numpy(), cfg.rings, cfg.difficulty, coupons, rng)
+    accounts, rings = plant_rings(accounts, look["idx"].to_numpy(), cfg.rings, cfg.difficulty, coupons, rng,
+                                 cfg.designs)
     # brushing members need shops; resellers also sell; both get a small share of ordinary orders
     extra = np.setdiff1d(np.concatenate([np.array([m for r in rings if r.kind == "brushing_loop"
                                                    for m in r.members], dtype=np.int64), reseller_heads]),

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from simulate.errors import SimulateError
+from simulate.rings import DESIGNS
 
 DIFFICULTIES = ("easy", "default", "hard")
 
@@ -24,10 +25,16 @@ class SimConfig:
     legit_label_fraction: float = 0.01  # share of benign accounts confirmed legitimate
     label_noise: float = 0.05  # share of labels that are wrong
     workers: int = 2  # processes for media rendering
+    # ring designs to rotate through (simulate/rings.py DESIGNS); () = the classic three kinds,
+    # and the world is then exactly what it was before designs existed
+    designs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:
             raise SimulateError(f"difficulty must be one of {DIFFICULTIES}, got {self.difficulty!r}")
+        unknown = [d for d in self.designs if d not in DESIGNS]
+        if unknown:
+            raise SimulateError(f"unknown ring design(s) {unknown}; known: {', '.join(DESIGNS)}")
         if self.accounts < 100:
             raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
         for name in ("media_fraction", "label_fraction", "legit_label_fraction", "label_noise"):

@@ -45,12 +45,17 @@ class _Ctx:
         return ring.uses(modality) and bool(self.rng.random() < ring.participation)
 
     def device(self, ring: Ring, acc: dict[str, object]) -> tuple[str, str]:
+        if ring.uses("clean_devices"):  # one clean phone per member, never shared
+            i = ring.members.index(int(str(acc["idx"])))
+            return ring.devices[i], ring.uas[i]
         if self.joins(ring, "shared_devices"):
             i = int(self.rng.integers(len(ring.devices)))
             return ring.devices[i], ring.uas[i]
         return str(acc["device1"]), str(acc["ua1"])
 
     def ip(self, ring: Ring, acc: dict[str, object]) -> str:
+        if ring.uses("clean_devices"):
+            return ring.ips[ring.members.index(int(str(acc["idx"])))]
         if self.joins(ring, "shared_ips"):
             return ring.ips[int(self.rng.integers(len(ring.ips)))]
         return str(acc["home_ip"]) if self.rng.random() < 0.65 else str(cgnat_ips(self.rng, 1)[0])
@@ -67,25 +72,26 @@ class _Ctx:
         return idx, float(self.sellers["price"][i])
 
     def order(self, ring: Ring, buyer: int, seller: int, amount: float, coupon: str, ship: str, ts: int,
-              loop: bool = False, session_kind: str = "order", dwell: int = 0) -> int:
+              loop: bool = False, session_kind: str = "order", dwell: int = 0,
+              device: tuple[str, str] | None = None, ip: str | None = None) -> int:
         acc = self.row(buyer)
-        device, ua = self.device(ring, acc)
-        ip = self.ip(ring, acc)
+        device_id, ua = device or self.device(ring, acc)
+        ip = ip or self.ip(ring, acc)
         key = self.okey
         self.okey += 1
         phone = write_phone(str(acc["phone"]), int(str(acc["phone_style"])))
         self.out.orders.append({"okey": key, "buyer": buyer, "seller": seller, "amount": round(amount, 2),
                                 "coupon_id": coupon, "ship_address": ship, "ship_phone": phone,
-                                "device_id": device, "ip": ip, "ua": ua, "ts": ts, "ring_id": ring.ring_id,
+                                "device_id": device_id, "ip": ip, "ua": ua, "ts": ts, "ring_id": ring.ring_id,
                                 "loop": loop})
-        self.out.sessions.append({"buyer": buyer, "device_id": device, "ip": ip, "ua": ua, "anchor": ts,
+        self.out.sessions.append({"buyer": buyer, "device_id": device_id, "ip": ip, "ua": ua, "anchor": ts,
                                   "kind": session_kind, "dwell_ms": dwell, "ring_id": ring.ring_id})
         return key
 
-    def call(self, ring: Ring, buyer: int, okey: int, ts: int, intent: str) -> None:
+    def call(self, ring: Ring, buyer: int, okey: int, ts: int, intent: str, phone: str = "") -> None:
         acc = self.row(buyer)
-        shared = self.joins(ring, "shared_call_phones")
-        phone = ring.phones[int(self.rng.integers(len(ring.phones)))] if shared else str(acc["phone"])
+        shared = bool(phone) or self.joins(ring, "shared_call_phones")
+        phone = phone or (ring.phones[int(self.rng.integers(len(ring.phones)))] if shared else str(acc["phone"]))
         self.out.calls.append({"okey": okey, "buyer": buyer, "caller_phone": phone,
                                "show_account": bool(self.rng.random() < (0.3 if shared else 0.6)),
                                "spoken_phone": phone, "ts": ts, "intent": intent, "ring_id": ring.ring_id})
@@ -144,12 +150,52 @@ def _return_fraud(ring: Ring, members: list[int], c: _Ctx) -> None:
         c.out.returns.append({"okey": key, "buyer": m, "reason": str(c.rng.choice(["empty_parcel", "wrong_item"])),
                               "ts": max(rts, ts + 60), "ring_id": ring.ring_id, "label_address": text,
                               "drop_canonical": d.addr.canonical() if drop else "", "variant_kind": kind})
-        if c.rng.random() < 0.6:
+        if c.rng.random() < 0.6 or ring.design == "call_only":  # a call-only gang always calls
             c.call(ring, m, key, max(rts, ts + 60) + int(c.rng.integers(60, 3600)),
                    str(c.rng.choice(["not_received", "empty_parcel"])))
 
 
-_ACTIVITY = {"coupon_abuse": _coupon_abuse, "brushing_loop": _brushing_loop, "return_fraud": _return_fraud}
+def _mosaic(ring: Ring, members: list[int], c: _Ctx) -> None:
+    """Each neighbouring pair places one coupon order each; with the ring's participation both show the pair's tie."""
+    alive = set(members)
+    for a, b, tie, value in ring.links:
+        if a not in alive or b not in alive:
+            continue
+        shows = bool(c.rng.random() < ring.participation)  # the pair used its shared thing today
+        for m in (a, b):
+            acc = c.row(m)
+            seller, price = c.seller(m)
+            ts = c.time()
+            own_device = (str(acc["device1"]), str(acc["ua1"]))
+            device = (value, own_device[1]) if shows and tie == "device" else own_device
+            ip = value if shows and tie == "ip" else str(acc["home_ip"])
+            ship = value if shows and tie == "address" else c.own_address(acc)
+            key = c.order(ring, m, seller, price * float(np.exp(c.rng.normal(0, 0.3))),
+                          ring.coupon_ids[int(c.rng.integers(len(ring.coupon_ids)))], ship, ts,
+                          session_kind="coupon_order", device=device, ip=ip)
+            if shows and tie == "phone":
+                c.call(ring, m, key, ts + int(c.rng.integers(600, 3 * 3600)), str(c.rng.choice(["coupon", "refund"])),
+                       phone=value)
+
+
+def _cash_star(ring: Ring, members: list[int], c: _Ctx) -> None:
+    """Members pay the organiser's shop the agreed price and confirm fast; nobody buys back."""
+    shop = ring.members[0]
+    for buyer in members:
+        if buyer == shop:
+            continue
+        for _ in range(int(c.rng.integers(1, 3))):
+            uniform = c.joins(ring, "uniform_amounts")
+            amount = ring.amount * (1 + c.rng.normal(0, 0.003)) if uniform else float(np.exp(c.rng.normal(4.0, 0.8)))
+            ts = c.time()
+            c.order(ring, buyer, shop, amount, "", c.own_address(c.row(buyer)), ts, loop=True)
+            if c.joins(ring, "fast_confirm"):
+                c.out.sessions.append({**c.out.sessions[-1], "anchor": ts + int(c.rng.integers(300, 1800)),
+                                       "kind": "confirm", "dwell_ms": 0})
+
+
+_ACTIVITY = {"coupon_abuse": _coupon_abuse, "brushing_loop": _brushing_loop, "return_fraud": _return_fraud,
+             "mosaic": _mosaic, "cash_star": _cash_star, "photo_only": _return_fraud, "call_only": _return_fraud}
 
 
 def ring_day(rings: tuple[Ring, ...], accounts: pl.DataFrame, sellers: pl.DataFrame, alive: np.ndarray,
@@ -160,5 +206,5 @@ def ring_day(rings: tuple[Ring, ...], accounts: pl.DataFrame, sellers: pl.DataFr
     for ring in rings:
         members = [m for m in ring.members if alive[m]]
         if len(members) >= 2:
-            _ACTIVITY[ring.kind](ring, members, ctx)
+            _ACTIVITY[ring.design or ring.kind](ring, members, ctx)
     return out

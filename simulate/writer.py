@@ -100,15 +100,17 @@ def write_truth(day: Day, built: BuiltWorld, truth_dir: Path, difficulty: str) -
 
 
 def _evidence(day: Day, built: BuiltWorld, members: pl.DataFrame, difficulty: str) -> Iterable[dict[str, object]]:
+    ids = built.world.accounts["account_id"].to_numpy().astype(str)
     for ring in built.rings:
         mine = members.filter(pl.col("ring_id") == ring.ring_id)["account_id"].to_list()
         orders = day.orders.filter(pl.col("ring_id") == ring.ring_id).sort("ts", "order_id")
         returns = day.returns.filter(pl.col("ring_id") == ring.ring_id).sort("ts", "return_id")
         calls = day.calls.filter(pl.col("ring_id") == ring.ring_id).sort("ts", "call_id")
         yield {
-            "ring_id": ring.ring_id, "kind": ring.kind, "language": ring.lang, "difficulty": difficulty,
+            "ring_id": ring.ring_id, "kind": ring.kind, "design": ring.design or ring.kind, "language": ring.lang,
+            "difficulty": difficulty,
             "modalities": sorted(ring.modalities), "participation": ring.participation, "members": mine,
-            "devices": list(ring.devices) if ring.uses("shared_devices") else [],
+            "devices": list(ring.devices) if ring.uses("shared_devices") or ring.uses("clean_devices") else [],
             "user_agents": list(ring.uas) if ring.uses("shared_devices") else [],
             "ips": list(ring.ips) if ring.uses("shared_ips") else [],
             "drop_addresses": [{"canonical": d.addr.canonical(), "parts": d.addr.parts(),
@@ -121,4 +123,6 @@ def _evidence(day: Day, built: BuiltWorld, members: pl.DataFrame, difficulty: st
             "loop_order_ids": orders.filter("loop")["order_id"].to_list(),
             "return_ids": returns["return_id"].to_list(),
             "call_ids": calls["call_id"].to_list(),
+            **({"links": [{"accounts": [ids[a], ids[b]], "tie": t, "value": v} for a, b, t, v in ring.links]}
+               if ring.links else {}),
         }

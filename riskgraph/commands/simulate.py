@@ -40,14 +40,17 @@ def simulate(ctx: typer.Context,
                                                   help="share of ring members labelled fraud"),
              label_noise: float = typer.Option(0.05, "--label-noise", min=0.0, max=0.9,
                                                help="share of label rows that are wrong"),
-             workers: int = typer.Option(2, "--workers", min=1, help="processes for media rendering")) -> None:
+             workers: int = typer.Option(2, "--workers", min=1, help="processes for media rendering"),
+             designs: str = typer.Option("", "--designs",
+                                         help="comma list of ring designs to rotate through (docs/simulate.md); "
+                                              "default: the classic three kinds")) -> None:
     """Write DIR/DATE/ (the input contract) and DIR/truth/DATE/ (answers for evaluation only)."""
     if difficulty not in DIFFICULTIES:
         raise SimulateError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
     target = out or settings_from(ctx).var_dir / "sim"
     cfg = SimConfig(date=_date(date), accounts=accounts, rings=rings, seed=seed, difficulty=difficulty,
                     media_fraction=media_fraction, label_fraction=label_fraction, label_noise=label_noise,
-                    workers=workers)
+                    workers=workers, designs=tuple(d.strip() for d in designs.split(",") if d.strip()))
     run_and_show(cfg, target)
 
 
