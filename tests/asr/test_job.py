@@ -64,7 +64,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
 
     counting = Counting(transcriber)
     known = EntityConfig(known_orders=frozenset({good[0][0].order_id or ""}))
-    result = transcribe_day(day, work, counting, JobOptions(max_seconds=MAX_SECONDS, entities=known))
+    result = transcribe_day(day, work, lambda: counting, JobOptions(max_seconds=MAX_SECONDS, entities=known))
     assert (result.transcribed, result.reused, result.skipped) == (2, 1, 0)
     reasons = {q.item: q.reason for q in result.quarantine if q.item and q.item.startswith("bad-")}
     assert reasons == {**{f"bad-{r}": r for r in bad}, "bad-missing": "missing"}
@@ -89,7 +89,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     assert set(q["stage"]) == {"asr"}
 
     again = Counting(transcriber)
-    rerun = transcribe_day(day, work, again, JobOptions(max_seconds=MAX_SECONDS))
+    rerun = transcribe_day(day, work, lambda: again, JobOptions(max_seconds=MAX_SECONDS))
     assert (rerun.transcribed, rerun.reused, rerun.skipped, again.calls) == (0, 0, 3, 0)
     assert pl.read_parquet(work / "transcripts.parquet").height == 3
 
