@@ -35,7 +35,7 @@ def media_executor(settings: Settings, flag: str | None = None, local_processes:
     ray = RayExecutor(RayConfig(address=settings.ray_address, workers=settings.ray_workers,
                                 cpus_per_worker=settings.ray_cpus_per_worker,
                                 max_retries=settings.ray_max_retries,
-                                temp_dir=str(settings.var_dir / "ray")))
+                                temp_dir=str(settings.var_dir / "ray"), var_dir=str(settings.var_dir)))
     try:
         yield ray
     finally:

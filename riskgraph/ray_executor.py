@@ -18,6 +18,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ingest.errors import RiskgraphError
@@ -45,12 +46,17 @@ class RayConfig:
     cpus_per_worker: int = 1  # CPUs Ray reserves per actor (ASR threads follow it)
     max_retries: int = 3  # times a lost worker's calls are re-run on its restarted actor
     temp_dir: str | None = None  # only for a Ray started here; None: Ray's default
+    var_dir: str | None = None  # workers keep their libraries offline with caches here (riskgraph/offline.py)
 
 
 class _Worker:
     """One actor: the stage's worker, built once (model loaded) when Ray starts the actor."""
 
-    def __init__(self, factory: WorkerFactory[Any, Any]) -> None:
+    def __init__(self, factory: WorkerFactory[Any, Any], var_dir: str | None) -> None:
+        if var_dir:  # before the factory imports ultralytics, faster-whisper, ...: they read it at import
+            from riskgraph.offline import configure_offline
+
+            configure_offline(Path(var_dir))
         self._work = factory()
 
     def run(self, index: int, item: Any) -> tuple[int, Any, str]:
@@ -104,7 +110,7 @@ class RayExecutor:
         slots = cfg.workers or max(1, int(ray.cluster_resources().get("CPU", 1)) // cfg.cpus_per_worker)
         actor = ray.remote(num_cpus=cfg.cpus_per_worker, max_restarts=cfg.max_retries,
                            max_task_retries=cfg.max_retries)(_Worker)
-        actors: list[Any] = [actor.remote(factory) for _ in range(min(slots, len(items)))]
+        actors: list[Any] = [actor.remote(factory, cfg.var_dir) for _ in range(min(slots, len(items)))]
         log.info("ray: %d items on %d actors", len(items), len(actors))
         self.nodes = Counter()
         try:
