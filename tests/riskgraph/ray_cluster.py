@@ -87,8 +87,12 @@ def _wait_started(proc: subprocess.Popen[bytes], log: Path) -> None:
     raise TimeoutError(f"Ray node did not start in {START_TIMEOUT_S:.0f} s: {log.read_text()[-2000:]}")
 
 
-def start_cluster(env_extra: dict[str, str] | None = None) -> RayCluster:
-    """Head (1 CPU) plus a second node (1 CPU, resource `node2`), joined; waits until both are alive."""
+def start_cluster(env_extra: dict[str, str] | None = None, attempts: int = 3) -> RayCluster:
+    """Head (1 CPU) plus a second node (1 CPU, resource `node2`), joined.
+
+    `ray start` gives a node a fixed 30 s to register (ray/_private/node.py); on a loaded 2-core
+    machine that is sometimes too short, so a node that timed out is stopped and started again.
+    """
     env = {**os.environ, **OFFLINE_ENV, **SLOW_MACHINE_ENV, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     env.pop("RAY_ADDRESS", None)
     port = free_port()
@@ -96,19 +100,33 @@ def start_cluster(env_extra: dict[str, str] | None = None) -> RayCluster:
     try:
         for args in (["--head", f"--port={port}", "--include-dashboard=false"],
                      [f"--address={cluster.address}", '--resources={"node2": 1}']):
-            tmp = Path(tempfile.mkdtemp(prefix="rg-ray-"))  # short: Ray's socket paths must fit 107 bytes
-            cluster.dirs.append(tmp)
-            log = tmp / "start.log"
-            with log.open("wb") as out:
-                proc = subprocess.Popen([RAY, "start", *args, "--num-cpus=1", f"--temp-dir={tmp}", *_node_ports()],
-                                        env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                        cwd=tmp)
-            cluster.nodes.append(proc)
-            _wait_started(proc, log)
+            for attempt in range(1, attempts + 1):
+                node = RayCluster(cluster.address)
+                try:
+                    _start_node(node, args, env)
+                except (RuntimeError, TimeoutError):
+                    node.stop()
+                    if attempt == attempts:
+                        raise
+                    continue
+                cluster.nodes += node.nodes
+                cluster.dirs += node.dirs
+                break
         return cluster
     except BaseException:
         cluster.stop()
         raise
+
+
+def _start_node(node: RayCluster, args: list[str], env: dict[str, str]) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="rg-ray-"))  # short: Ray's socket paths must fit 107 bytes
+    node.dirs.append(tmp)
+    log = tmp / "start.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([RAY, "start", *args, "--num-cpus=1", f"--temp-dir={tmp}", *_node_ports()],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=tmp)
+    node.nodes.append(proc)
+    _wait_started(proc, log)
 
 
 def wait_for_nodes(n: int) -> None:

@@ -127,7 +127,7 @@ def test_a_lost_worker_s_items_are_retried_and_both_nodes_work(ray_cluster: RayC
 
 def _assert_only_local_connections(cluster: RayCluster) -> None:
     """No process of the cluster holds a connection to an address that is not this machine's."""
-    own = {ipaddress.ip_address(a.address.split("%")[0]) for addrs in psutil.net_if_addrs().values()
+    own = {_ip(a.address) for addrs in psutil.net_if_addrs().values()
            for a in addrs if a.family.name in ("AF_INET", "AF_INET6")}
     remote = set()
     for pid in cluster.pids():
@@ -135,5 +135,10 @@ def _assert_only_local_connections(cluster: RayCluster) -> None:
             conns = psutil.Process(pid).net_connections(kind="inet")
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-        remote |= {c.raddr.ip for c in conns if c.raddr and ipaddress.ip_address(c.raddr.ip) not in own}
+        remote |= {c.raddr.ip for c in conns if c.raddr and _ip(c.raddr.ip) not in own}
     assert not remote, f"the Ray cluster connected out to {remote}"
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    ip = ipaddress.ip_address(text.split("%")[0])
+    return ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip
