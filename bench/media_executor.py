@@ -31,7 +31,8 @@ import numpy as np
 from riskgraph.offline import configure_offline
 from riskgraph.settings import load_settings
 
-ASR_DEV = Path(__file__).resolve().parents[2] / "shared" / "asr-dev"
+ROOT = Path(__file__).resolve().parents[1]
+ASR_DEV = next((p / "shared" / "asr-dev" for p in ROOT.parents if (p / "shared" / "asr-dev").is_dir()), ROOT)
 
 
 def asr_day(day: Path, copies: int) -> int:

@@ -25,7 +25,8 @@ RAY = str(Path(sys.executable).with_name("ray"))
 START_TIMEOUT_S = 180.0
 # On a loaded 2-core machine a node's agent can take longer to start than the raylet waits for it
 # (the raylet then aborts), and a worker importing torch longer than Ray's register timeout.
-SLOW_MACHINE_ENV = {"RAY_agent_register_timeout_ms": "300000", "RAY_worker_register_timeout_seconds": "300"}
+SLOW_MACHINE_ENV = {"RAY_agent_register_timeout_ms": "300000", "RAY_worker_register_timeout_seconds": "300",
+                    "RAY_raylet_start_wait_time_s": "180"}
 
 
 @dataclass

@@ -58,14 +58,15 @@ def media_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i, p in enumerate([*clips, day / "calls" / "copy.wav", bad["zero_bytes"], bad["not_audio"]]):
             w.writerow([f"C{i}", "138 1234 5678", f"A{i}", f"calls/{p.name}", "2026-11-27T10:00:00+08:00", "en"])
         w.writerow(["C9", "", "", "calls/missing.wav", "2026-11-27T10:00:00+08:00", "en"])
-    (root / "reference").mkdir()
+    (day / "reference").mkdir()
+    (day / "accounts.csv").write_text("account_id,created_at,phone,register_ip,register_device\n")
     texts = []
     for i in range(3):
         text, photo = held_out_photo(40 + i)
         photo.image.save(day / "parcels" / f"p{i}.jpg", quality=90)
         texts.append(text)
     (day / "parcels" / "empty.jpg").write_bytes(b"")
-    (root / "reference" / "fraud_addresses.csv").write_text(f'address\n"{texts[1].recipient_address}"\n')
+    (day / "reference" / "fraud_addresses.csv").write_text(f'address\n"{texts[1].recipient_address}"\n')
     with (day / "returns.csv").open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
@@ -112,6 +113,14 @@ def test_media_stages_on_two_nodes_equal_the_local_run(ray_cluster: RayCluster, 
     q_vision = pl.read_parquet(tmp_path / "ray" / "quarantine" / "vision.parquet")
     assert dict(zip(q_vision["item"], q_vision["reason"], strict=True)) == {"B1": "empty_file", "B2": "unreadable"}
     _assert_only_local_connections(ray_cluster)
+
+    # the nightly build's media stages, on the cluster through RAY_ADDRESS: the same outputs again
+    result = CliRunner().invoke(app, ["nightly", "--date", media_day.name, "--raw", str(media_day.parent),
+                                      "--work", str(tmp_path / "nightly"), "--only", "asr,vision"])
+    assert result.exit_code == 0, result.output
+    for name in OUTPUTS:
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "nightly" / media_day.name / name).read_bytes(), \
+            f"nightly {name} differs from the local run"
 
 
 def test_a_lost_worker_s_items_are_retried_and_both_nodes_work(ray_cluster: RayCluster, tmp_path: Path) -> None:
