@@ -1,14 +1,14 @@
 """`riskgraph asr transcribe DAY_DIR --out WORK_DIR`: every call of a day into transcripts.parquet.
 
 Resumable: a call whose audio bytes (sha256) match a row already in transcripts.parquet is skipped;
-identical audio under a new call_id reuses that transcript. Bad audio and bad rows go to
-quarantine/asr.parquet with a reason, and the job goes on. Results are checkpointed every
-`checkpoint_every` calls, so a crash loses at most that much work.
+identical audio under a new call_id reuses that transcript (it is decoded once). Bad audio and bad
+rows go to quarantine/asr.parquet with a reason, and the job goes on. The distinct new recordings run
+on an `ingest.executor` Executor (this process by default, Ray actors on a cluster); results are
+checkpointed every `checkpoint_every` decoded calls, so a crash loses at most that much work.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +31,7 @@ from asr.tables import (
 )
 from asr.transcript import Transcriber
 from ingest.errors import MediaPathError
+from ingest.executor import Executor, InProcess, sha256_file, verify_file
 from ingest.media import media_path
 from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
 
@@ -58,12 +59,24 @@ class JobResult:
     quarantine_path: Path
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+@dataclass(frozen=True)
+class CallTask:
+    """One distinct recording to transcribe, as the first call of the day that holds it."""
+
+    call: CallRecord
+    path: str  # absolute, as the planner resolved it inside the day folder (shared storage on a cluster)
+    digest: str  # sha256 of the audio; "" when the planner found no file (the worker quarantines it as missing)
+
+
+@dataclass(frozen=True)
+class CallFailed:
+    """A recording that could not be transcribed: quarantined under every call that holds it."""
+
+    reason: str
+    detail: str
+
+
+CallOutcome = CallTranscript | CallFailed
 
 
 def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Transcriber,
@@ -74,6 +87,34 @@ def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Tran
                           digest, transcript, extract_signals(transcript.text, transcript.language, options.entities))
 
 
+@dataclass(frozen=True)
+class CallTranscribing:
+    """Worker factory (`ingest.executor`): builds the transcriber once per worker, then takes calls.
+
+    `make_transcriber` must pickle for process or Ray executors (e.g. `partial(make_transcriber, cfg)`).
+    """
+
+    make_transcriber: Callable[[], Transcriber]
+    options: JobOptions
+
+    def __call__(self) -> Callable[[CallTask], CallOutcome]:
+        transcriber, options = self.make_transcriber(), self.options
+
+        def work(task: CallTask) -> CallOutcome:
+            if task.digest:
+                verify_file(task.path, task.digest)  # not on this node, or changed: the stage stops
+            try:
+                return transcribe_call(task.call, Path(task.path), task.digest, transcriber, options)
+            except BadAudioError as e:
+                log.warning("call %s quarantined: %s", task.call.call_id, e)
+                return CallFailed(e.reason, e.detail)
+            except Exception as e:  # one bad call must not stop the day: quarantine it and go on
+                log.exception("call %s failed", task.call.call_id)
+                return CallFailed("error", f"{type(e).__name__}: {e}")
+
+        return work
+
+
 def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:
     """An already transcribed copy of this audio, as the row of `call`."""
     return row.with_columns(pl.lit(call.call_id).alias("call_id"), pl.lit(call.caller_phone).alias("caller_phone"),
@@ -81,8 +122,11 @@ def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:
                             pl.lit(call.audio).alias("audio"))
 
 
-def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, options: JobOptions = JobOptions(),
-                   progress: Progress | None = None) -> JobResult:
+def transcribe_day(day_dir: Path, work_dir: Path, make_transcriber: Callable[[], Transcriber],
+                   options: JobOptions = JobOptions(), progress: Progress | None = None,
+                   executor: Executor | None = None) -> JobResult:
+    """Plan (which calls need decoding), run the distinct new recordings on `executor` (default: in
+    this process), then write this run's rows and quarantine in calls.csv order, wherever they ran."""
     calls, quarantine = read_calls(day_dir, options.columns)
     out_path, q_path = work_dir / TRANSCRIPTS_FILE, work_dir / QUARANTINE_FILE
     done = read_transcripts(out_path)
@@ -91,45 +135,75 @@ def transcribe_day(day_dir: Path, work_dir: Path, transcriber: Transcriber, opti
     by_audio = {d: first.slice(i, 1) for i, d in enumerate(first["audio_sha256"].to_list())}
     wanted = {c.call_id for c in calls}
     kept = done.filter(pl.col("call_id").is_in(wanted))  # drop rows of calls no longer listed or re-recorded
-    frames: list[pl.DataFrame] = []
-    new: list[CallTranscript] = []
-    transcribed = reused = skipped = 0
 
-    def flush() -> None:
-        nonlocal frames, new
-        frames = [*frames, transcripts_frame(new)] if new else frames
-        new = []
-        write_transcripts(pl.concat([kept, *frames]) if frames else kept, out_path)
-
-    for i, call in enumerate(calls, start=1):
+    # plan, in call order: each call is skipped, quarantined, a copy of known audio, or needs a task
+    tasks: list[CallTask] = []
+    leader: dict[str, int] = {}  # digest -> index of the task decoding it this run
+    plan: list[tuple[CallRecord, str, int | None] | QuarantineItem] = []  # (call, digest, task) or quarantine
+    skipped = 0
+    for call in calls:
         try:
             path = media_path(day_dir, call.audio)  # confined to the day folder before ffprobe sees it
-            digest = sha256_file(path) if path.is_file() else ""
-            if (call.call_id, digest) in done_keys:
-                skipped += 1
-            else:
-                kept = kept.filter(pl.col("call_id") != call.call_id)
-                if digest and digest in by_audio:
-                    frames.append(_relabel(by_audio[digest], call))
-                    reused += 1
-                else:
-                    result = transcribe_call(call, path, digest, transcriber, options)
-                    new.append(result)
-                    by_audio[digest] = transcripts_frame([result])
-                    transcribed += 1
         except MediaPathError as e:
-            quarantine.append(QuarantineItem(STAGE, "calls.csv", call.call_id, call.line, e.reason, e.detail))
-        except BadAudioError as e:
-            quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, e.reason, e.detail))
-            log.warning("call %s quarantined: %s", call.call_id, e)
-        except Exception as e:  # one bad call must not stop the day: quarantine it and go on
-            quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, "error",
-                                              f"{type(e).__name__}: {e}"))
-            log.exception("call %s failed", call.call_id)
-        if len(new) >= options.checkpoint_every:
-            flush()
+            plan.append(QuarantineItem(STAGE, "calls.csv", call.call_id, call.line, e.reason, e.detail))
+            continue
+        digest = sha256_file(path) if path.is_file() else ""
+        if (call.call_id, digest) in done_keys:
+            skipped += 1
+            continue
+        kept = kept.filter(pl.col("call_id") != call.call_id)
+        if digest and digest in by_audio:
+            plan.append((call, digest, None))
+        elif digest and digest in leader:
+            plan.append((call, digest, leader[digest]))
+        else:
+            if digest:  # files the planner did not find are never copies of one another
+                leader[digest] = len(tasks)
+            plan.append((call, digest, len(tasks)))
+            tasks.append(CallTask(call, str(path), digest))
+
+    outcomes: dict[int, CallOutcome] = {}
+    handled = len(calls) - len(tasks)
+    if progress:
+        progress(handled, len(calls))
+    for n, (i, outcome) in enumerate(
+            (executor or InProcess()).map_unordered(CallTranscribing(make_transcriber, options), tasks), start=1):
+        outcomes[i] = outcome
+        if n % options.checkpoint_every == 0:  # a crash loses at most this much work
+            _write_rows(kept, [o for o in outcomes.values() if isinstance(o, CallTranscript)], [], out_path)
         if progress:
-            progress(i, len(calls))
-    flush()
+            progress(handled + n, len(calls))
+
+    new: list[CallTranscript] = []
+    frames: list[pl.DataFrame] = []
+    transcribed = reused = 0
+    for step in plan:
+        if isinstance(step, QuarantineItem):
+            quarantine.append(step)
+            continue
+        call, digest, task = step
+        got = outcomes[task] if task is not None else None
+        if isinstance(got, CallFailed):
+            quarantine.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, got.reason,
+                                             got.detail))
+        elif task is not None and tasks[task].call is call:
+            assert isinstance(got, CallTranscript)
+            new.append(got)
+            transcribed += 1
+        else:  # the same audio as a transcript of an earlier run, or of an earlier call of this run
+            assert task is None or isinstance(got, CallTranscript)
+            frames.append(_relabel(by_audio[digest] if got is None else transcripts_frame([got]), call))
+            reused += 1
+    _write_rows(kept, new, frames, out_path, order=[c.call_id for c in calls])
     write_quarantine(q_path, [quarantine_frame(quarantine)])
     return JobResult(transcribed, reused, skipped, tuple(quarantine), out_path, q_path)
+
+
+def _write_rows(kept: pl.DataFrame, new: list[CallTranscript], frames: list[pl.DataFrame], path: Path,
+                order: list[str] | None = None) -> None:
+    """Earlier runs' rows, then this run's (in `order` of call_id when given: the final write)."""
+    fresh = pl.concat([transcripts_frame(new), *frames]) if new or frames else None
+    if fresh is not None and order is not None:
+        rank = {c: i for i, c in enumerate(order)}
+        fresh = fresh.sort(pl.col("call_id").replace_strict(rank, return_dtype=pl.Int64))
+    write_transcripts(kept if fresh is None else pl.concat([kept, fresh]), path)

@@ -83,7 +83,7 @@ def main() -> None:
         config = asr_config(settings)
         timed = Timed(make_transcriber(type(config)(**{**config.__dict__, "cache_dir": ROOT / "var" / "cache" / "asr"})))
         t0 = time.perf_counter()
-        result = transcribe_day(day, Path(tmp) / "work", timed, JobOptions(entities=entity_config(settings, day)))
+        result = transcribe_day(day, Path(tmp) / "work", lambda: timed, JobOptions(entities=entity_config(settings, day)))
         wall = time.perf_counter() - t0
         got = {r["call_id"]: r for r in pl.read_parquet(result.transcripts_path).to_dicts()}
     truth = [json.loads(line) for line in (args.truth / "call_text.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -13,10 +13,11 @@ from graph.plan import load_work_dir
 from graph.writeback import write_account_scores, write_rings
 from ingest import ingest_clicks, ingest_orders
 from ingest.errors import RiskgraphError
+from riskgraph.executors import media_executor
 from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
-from riskgraph.wiring import asr_config, entity_config, ingest_config, open_store
+from riskgraph.wiring import entity_config, ingest_config, open_store, transcriber_factory
 from vision import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,14 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
                 **orders.without_media}
 
     def asr_stage() -> Mapping[str, int]:
-        from asr import JobOptions, make_transcriber, transcribe_day
+        from asr import JobOptions, transcribe_day
 
-        result = transcribe_day(day, work, make_transcriber(asr_config(settings)),
-                                JobOptions(max_seconds=float(settings.asr_max_seconds),
-                                           default_language=settings.asr_language,
-                                           columns=ingest_config(settings).renames("calls.csv"),
-                                           entities=entity_config(settings, day)))
+        with media_executor(settings) as runner:
+            result = transcribe_day(day, work, transcriber_factory(settings),
+                                    JobOptions(max_seconds=float(settings.asr_max_seconds),
+                                               default_language=settings.asr_language,
+                                               columns=ingest_config(settings).renames("calls.csv"),
+                                               entities=entity_config(settings, day)), executor=runner)
         return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
                 "quarantined": len(result.quarantine)}
 
@@ -57,8 +59,9 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
         fraud_csv = day / "reference" / "fraud_addresses.csv"
         spec = ReaderSpec(weights=settings.vision_weights or DEFAULT_WEIGHTS,
                           fraud_csv=fraud_csv if fraud_csv.is_file() else None)
-        result = read_day(day, work, spec, workers=settings.vision_workers,
-                          columns=ingest_config(settings).renames("returns.csv"))
+        with media_executor(settings, local_processes=settings.vision_workers) as runner:
+            result = read_day(day, work, spec, workers=settings.vision_workers,
+                              columns=ingest_config(settings).renames("returns.csv"), executor=runner)
         return {"reads": result.reads, "reused": result.reused, "quarantined": result.quarantined}
 
     def graph_stage() -> Mapping[str, int]:

@@ -46,6 +46,12 @@ class Settings:
     graph_workers: int = 2  # write transactions of one load step in flight at once (bench: +23% on 2 cores)
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
+    # Where the media stages run (riskgraph/executors.py): "local", "ray", or "" = ray when ray_address is set.
+    executor: str = ""
+    ray_address: str | None = None  # host:port of a running Ray cluster (`ray start --head`)
+    ray_workers: int = 0  # Ray actors per media stage; 0 = one per ray_cpus_per_worker cluster CPUs
+    ray_cpus_per_worker: int = 1  # CPUs Ray reserves per actor; ASR threads per actor follow it
+    ray_max_retries: int = 3  # a lost Ray worker's items are re-run on its restarted actor this many times
     gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)
     # Kafka: an external cluster when kafka_bootstrap is set, else the local one from services/kafka-local.
     kafka_bootstrap: str | None = None
@@ -93,6 +99,11 @@ _ENV = {
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
     "RISKGRAPH_GRAPH_WORKERS": "graph_workers",
     "RISKGRAPH_GNN_THREADS": "gnn_threads",
+    "RISKGRAPH_EXECUTOR": "executor",
+    "RAY_ADDRESS": "ray_address",
+    "RISKGRAPH_RAY_WORKERS": "ray_workers",
+    "RISKGRAPH_RAY_CPUS_PER_WORKER": "ray_cpus_per_worker",
+    "RISKGRAPH_RAY_MAX_RETRIES": "ray_max_retries",
     "RISKGRAPH_VISION_WEIGHTS": "vision_weights",
     "RISKGRAPH_VISION_WORKERS": "vision_workers",
     "KAFKA_BOOTSTRAP": "kafka_bootstrap",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import fields, replace
+from functools import partial
 from pathlib import Path
 
 from asr.entities import EntityConfig
-from asr.transcriber import AsrConfig
+from asr.transcriber import AsrConfig, make_transcriber
+from asr.transcript import Transcriber
 from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
@@ -45,6 +48,18 @@ def asr_config(settings: Settings, backend: str | None = None, compute_type: str
                      english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
                      threads=settings.asr_threads, beam_size=settings.asr_beam_size,
                      languages=tuple(x.strip() for x in settings.asr_languages.split(",") if x.strip()))
+
+
+def transcriber_factory(settings: Settings, executor: str | None = None, backend: str | None = None,
+                        compute_type: str | None = None) -> Callable[[], Transcriber]:
+    """What builds the transcriber on each media worker (picklable). On Ray a worker is given
+    `ray_cpus_per_worker` CPUs, so its decoder runs that many threads, not `asr_threads`."""
+    from riskgraph.executors import executor_kind
+
+    cfg = asr_config(settings, backend=backend, compute_type=compute_type)
+    if executor_kind(settings, executor) == "ray":
+        cfg = replace(cfg, threads=settings.ray_cpus_per_worker)
+    return partial(make_transcriber, cfg)
 
 
 def entity_config(settings: Settings, day_dir: Path | None = None) -> EntityConfig:

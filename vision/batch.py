@@ -1,7 +1,7 @@
 """The day's batch: returns.csv → label_reads.parquet + quarantine, resumable by content hash.
 
-Read (returns.csv, photo bytes) → process (a process pool of LabelReaders, one Tesseract thread
-each) → write (parquet via temp file + os.replace). Every photo's outcome, good or bad, is
+Read (returns.csv, photo bytes) → process (an `ingest.executor` Executor of LabelReaders, one
+Tesseract thread each: local processes by default, Ray actors on a cluster) → write (parquet via temp file + os.replace). Every photo's outcome, good or bad, is
 checkpointed under WORK_DIR/.cache/vision/<sha256>.json as soon as it is known, so a crashed or
 interrupted run resumes where it stopped and a re-run over the same photos reads nothing again.
 """
@@ -12,22 +12,24 @@ import csv
 import hashlib
 import json
 import logging
-import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from ingest.contract import contract_header
 from ingest.errors import InputError, MediaPathError
+from ingest.executor import Executor, local_executor, read_verified
 from ingest.media import media_path
 from vision.errors import BadPhotoError
 from vision.images import DEFAULT_MAX_PIXELS, decode_photo
 from vision.records import LabelRead
+
+if TYPE_CHECKING:
+    from vision.reader import LabelReader
 
 log = logging.getLogger(__name__)
 
@@ -124,31 +126,43 @@ def label_read_row(read: LabelRead) -> dict[str, Any]:
 
 # --- worker side ------------------------------------------------------------------------------
 
-_READER: Any = None
-_SPEC: ReaderSpec | None = None
+@dataclass(frozen=True)
+class PhotoTask:
+    """One distinct photo to read: by path (shared storage on a cluster) and the sha256 it must have."""
+
+    path: str  # absolute, as the planner resolved it inside the day folder
+    digest: str
 
 
-def init_worker(spec: ReaderSpec) -> None:
-    """Build this process's reader once (model load, Tesseract check) before it takes photos."""
-    global _READER, _SPEC
-    from vision.detector import DetectorConfig, LabelDetector
-    from vision.fraud import read_fraud_addresses
-    from vision.ocr import OcrConfig, TesseractOcr
-    from vision.preprocess import PreprocessConfig
-    from vision.reader import LabelReader
+@dataclass(frozen=True)
+class PhotoReading:
+    """Worker factory (`ingest.executor`): builds the reader once per worker process, then reads photos."""
 
-    fraud = read_fraud_addresses(spec.fraud_csv, spec.fraud_threshold) if spec.fraud_csv else None
-    _READER = LabelReader(LabelDetector(DetectorConfig(spec.weights, spec.imgsz)),
-                          TesseractOcr(OcrConfig(lang=spec.lang, threads=1)), fraud,
-                          PreprocessConfig(sender=spec.read_sender))
-    _SPEC = spec
+    spec: ReaderSpec
+
+    def __call__(self) -> Callable[[PhotoTask], dict[str, Any]]:
+        from vision.detector import DetectorConfig, LabelDetector
+        from vision.fraud import read_fraud_addresses
+        from vision.ocr import OcrConfig, TesseractOcr
+        from vision.preprocess import PreprocessConfig
+        from vision.reader import LabelReader
+
+        spec = self.spec
+        fraud = read_fraud_addresses(spec.fraud_csv, spec.fraud_threshold) if spec.fraud_csv else None
+        reader = LabelReader(LabelDetector(DetectorConfig(spec.weights, spec.imgsz)),
+                             TesseractOcr(OcrConfig(lang=spec.lang, threads=1)), fraud,
+                             PreprocessConfig(sender=spec.read_sender))
+
+        def read(task: PhotoTask) -> dict[str, Any]:
+            return process_photo(reader, read_verified(task.path, task.digest), spec.max_pixels)
+
+        return read
 
 
-def process_photo(data: bytes) -> dict[str, Any]:
+def process_photo(reader: LabelReader, data: bytes, max_pixels: int) -> dict[str, Any]:
     """One photo's outcome: {"ok": row} or {"bad": (reason, detail)}. Never raises."""
-    assert _READER is not None and _SPEC is not None, "init_worker did not run"
     try:
-        return {"ok": label_read_row(_READER.read(decode_photo(data, _SPEC.max_pixels)))}
+        return {"ok": label_read_row(reader.read(decode_photo(data, max_pixels)))}
     except BadPhotoError as e:
         return {"bad": [e.reason, e.detail]}
     except Exception as e:  # one photo's surprise must not stop the day; it is quarantined with its type
@@ -169,23 +183,6 @@ def _write_json(path: Path, obj: Any) -> None:
     os.replace(tmp, path)
 
 
-def _run(spec: ReaderSpec, todo: dict[str, bytes], workers: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(digest, outcome) as photos finish; in-process when workers == 1 (no pool start-up)."""
-    if workers <= 1:
-        init_worker(spec)
-        for digest, data in todo.items():
-            yield digest, process_photo(data)
-        return
-    # spawn: the parent may already hold torch/OpenMP state that must not be forked
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=init_worker,
-                             initargs=(spec,)) as pool:
-        pending: dict[Future[dict[str, Any]], str] = {pool.submit(process_photo, d): k for k, d in todo.items()}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield pending.pop(fut), fut.result()
-
-
 def write_parquet(df: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -195,17 +192,22 @@ def write_parquet(df: pl.DataFrame, path: Path) -> None:
 
 def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
              on_total: Callable[[int], None] | None = None,
-             on_done: Callable[[int], None] | None = None, columns: Mapping[str, str] | None = None) -> BatchResult:
-    """Read every return photo of a day; write WORK_DIR/label_reads.parquet and quarantine/vision.parquet."""
+             on_done: Callable[[int], None] | None = None, columns: Mapping[str, str] | None = None,
+             executor: Executor | None = None) -> BatchResult:
+    """Read every return photo of a day; write WORK_DIR/label_reads.parquet and quarantine/vision.parquet.
+
+    `executor` runs the distinct new photos (default: `workers` local processes, in-process for 1).
+    """
     items, quarantine = read_returns(day_dir, columns)
     cache = work_dir / ".cache" / "vision"
     cache.mkdir(parents=True, exist_ok=True)
     digests: dict[ReturnPhoto, str] = {}
-    todo: dict[str, bytes] = {}
+    todo: dict[str, Path] = {}
     outcomes: dict[str, dict[str, Any]] = {}
     for item in items:
         try:
-            data = media_path(day_dir, item.photo).read_bytes()  # confined to the day folder before it is opened
+            path = media_path(day_dir, item.photo)  # confined to the day folder before it is opened
+            data = path.read_bytes()
         except MediaPathError as e:
             quarantine.append(_quarantine("returns.csv", item.return_id, item.line, e.reason, e.detail))
             continue
@@ -220,13 +222,15 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
         if ck.is_file():
             outcomes[digest] = json.loads(ck.read_text())
         else:
-            todo[digest] = data
+            todo[digest] = path
     reused = len(outcomes)
     if on_total:
         on_total(len(digests))
     if on_done and reused:
         on_done(sum(1 for d in digests.values() if d in outcomes))
-    for digest, outcome in _run(spec, todo, workers) if todo else ():
+    tasks = [PhotoTask(str(path), digest) for digest, path in todo.items()]
+    for i, outcome in (executor or local_executor(workers)).map_unordered(PhotoReading(spec), tasks):
+        digest = tasks[i].digest
         _write_json(_checkpoint(cache, digest, spec), outcome)
         outcomes[digest] = outcome
         if on_done:

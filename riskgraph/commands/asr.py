@@ -10,7 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from riskgraph.context import settings_from
-from riskgraph.wiring import asr_config, entity_config, ingest_config
+from riskgraph.executors import media_executor
+from riskgraph.wiring import entity_config, ingest_config, transcriber_factory
 
 app = typer.Typer(help="Call recordings into transcripts and complaint signals.", no_args_is_help=True)
 console = Console()
@@ -33,13 +34,14 @@ def transcribe(ctx: typer.Context,
                out: Path = typer.Option(..., "--out", help="work folder: transcripts.parquet, quarantine/asr.parquet"),
                backend: str | None = typer.Option(None, help="faster-whisper | openai-whisper (default: settings)"),
                compute_type: str | None = typer.Option(None, help="int8 | float32 (faster-whisper)"),
-               language: str | None = typer.Option(None, help="language for calls without one (default: detect)")
+               language: str | None = typer.Option(None, help="language for calls without one (default: detect)"),
+               executor: str | None = typer.Option(None, help="local | ray (default: ray when RAY_ADDRESS is set)")
                ) -> None:
     """Transcribe every call of DAY_DIR; re-runs skip audio already transcribed."""
-    from asr import JobOptions, make_transcriber, transcribe_day
+    from asr import JobOptions, transcribe_day
 
     settings = settings_from(ctx)
-    transcriber = make_transcriber(asr_config(settings, backend=backend, compute_type=compute_type))
+    transcriber = transcriber_factory(settings, executor, backend=backend, compute_type=compute_type)
     options = JobOptions(max_seconds=float(settings.asr_max_seconds),
                          default_language=language or settings.asr_language,
                          columns=ingest_config(settings).renames("calls.csv"),
@@ -47,8 +49,10 @@ def transcribe(ctx: typer.Context,
     with Progress(TextColumn("transcribing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("calls", total=None)
-        result = transcribe_day(day_dir, out, transcriber, options,
-                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        with media_executor(settings, executor) as runner:
+            result = transcribe_day(day_dir, out, transcriber, options,
+                                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                    executor=runner)
     console.print(f"{result.transcribed} transcribed, {result.reused} reused, {result.skipped} already done, "
                   f"{len(result.quarantine)} quarantined -> {result.transcripts_path}")
     if result.quarantine:

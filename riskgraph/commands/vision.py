@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from riskgraph.context import settings_from
+from riskgraph.executors import media_executor
 from riskgraph.wiring import ingest_config
 from vision import DEFAULT_WEIGHTS
 
@@ -89,13 +90,15 @@ def read_cmd(ctx: typer.Context,
              workers: int = typer.Option(2, help="processes (one Tesseract thread each)"),
              weights: Path = typer.Option(WEIGHTS, help="label detector weights"),
              sender: bool = typer.Option(True, "--sender/--no-sender",
-                                         help="also OCR the sender block (--no-sender: recipient only, faster)")) -> None:
+                                         help="also OCR the sender block (--no-sender: recipient only, faster)"),
+             executor: str | None = typer.Option(None, help="local | ray (default: ray when RAY_ADDRESS is set; "
+                                                            "--workers applies to local)")) -> None:
     """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from vision.batch import ReaderSpec, read_day
 
-    settings_from(ctx)
+    settings = settings_from(ctx)
     if fraud_csv is None:
         candidates = [day_dir / "reference" / "fraud_addresses.csv", day_dir.parent / "reference" / "fraud_addresses.csv"]
         fraud_csv = next((c for c in candidates if c.is_file()), None)
@@ -105,9 +108,10 @@ def read_cmd(ctx: typer.Context,
     with Progress(TextColumn("reading labels"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console) as progress:
         task = progress.add_task("labels", total=None)
-        result = read_day(day_dir, out, spec, workers=workers,
-                          on_total=lambda n: progress.update(task, total=n),
-                          on_done=lambda n: progress.advance(task, n),
-                          columns=ingest_config(settings_from(ctx)).renames("returns.csv"))
+        with media_executor(settings, executor, local_processes=workers) as runner:
+            result = read_day(day_dir, out, spec, workers=workers,
+                              on_total=lambda n: progress.update(task, total=n),
+                              on_done=lambda n: progress.advance(task, n),
+                              columns=ingest_config(settings).renames("returns.csv"), executor=runner)
     console.print(f"{result.reads} label reads -> {result.out}; {result.quarantined} quarantined -> "
                   f"{result.quarantine}; {result.reused} reused from checkpoints")

@@ -64,7 +64,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
 
     counting = Counting(transcriber)
     known = EntityConfig(known_orders=frozenset({good[0][0].order_id or ""}))
-    result = transcribe_day(day, work, counting, JobOptions(max_seconds=MAX_SECONDS, entities=known))
+    result = transcribe_day(day, work, lambda: counting, JobOptions(max_seconds=MAX_SECONDS, entities=known))
     assert (result.transcribed, result.reused, result.skipped) == (2, 1, 0)
     reasons = {q.item: q.reason for q in result.quarantine if q.item and q.item.startswith("bad-")}
     assert reasons == {**{f"bad-{r}": r for r in bad}, "bad-missing": "missing"}
@@ -89,7 +89,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     assert set(q["stage"]) == {"asr"}
 
     again = Counting(transcriber)
-    rerun = transcribe_day(day, work, again, JobOptions(max_seconds=MAX_SECONDS))
+    rerun = transcribe_day(day, work, lambda: again, JobOptions(max_seconds=MAX_SECONDS))
     assert (rerun.transcribed, rerun.reused, rerun.skipped, again.calls) == (0, 0, 3, 0)
     assert pl.read_parquet(work / "transcripts.parquet").height == 3
 
@@ -107,3 +107,35 @@ def test_bad_and_duplicate_rows_are_quarantined() -> None:
     calls, bad = parse_calls(rows, cols, "calls.csv")
     assert [c.call_id for c in calls] == ["a"] and calls[0].account_id is None and calls[0].language is None
     assert [(b.reason, b.line) for b in bad] == [("duplicate_id", 3), ("missing_field", 4)]  # line 5: no recording
+
+
+class Reversed:
+    """An executor that finishes items last-first, as a cluster may: the job must not care."""
+
+    def map_unordered(self, factory, items):  # type: ignore[no-untyped-def]
+        from ingest.executor import InProcess
+
+        yield from reversed(list(InProcess().map_unordered(factory, items)))
+
+
+@pytest.mark.integration
+def test_outputs_do_not_depend_on_the_order_items_finish(tmp_path: Path, transcriber: RoutingTranscriber,
+                                                         english_clips: list[tuple[Clip, Path, np.ndarray]]) -> None:
+    day = tmp_path / "day"
+    (day / "calls").mkdir(parents=True)
+    for _clip, path, _ in english_clips[:2]:
+        shutil.copy(path, day / "calls" / path.name)
+    shutil.copy(english_clips[0][1], day / "calls" / "copy.wav")
+    (day / "calls" / "empty.wav").write_bytes(b"")
+    names = [p.name for _, p, _ in english_clips[:2]]
+    write_calls(day, [row("c-copy", "calls/copy.wav"), row("c0", f"calls/{names[0]}"), row("e", "calls/empty.wav"),
+                      row("c1", f"calls/{names[1]}")])
+    counting = Counting(transcriber)
+    first = transcribe_day(day, tmp_path / "a", lambda: counting, JobOptions(max_seconds=MAX_SECONDS))
+    second = transcribe_day(day, tmp_path / "b", lambda: transcriber, JobOptions(max_seconds=MAX_SECONDS),
+                            executor=Reversed())
+    assert counting.calls == 2  # copy.wav and c0 share bytes: decoded once
+    assert (first.transcribed, first.reused) == (second.transcribed, second.reused) == (2, 1)
+    for name in ("transcripts.parquet", "quarantine/asr.parquet"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert pl.read_parquet(tmp_path / "b" / "transcripts.parquet")["call_id"].to_list() == ["c-copy", "c0", "c1"]

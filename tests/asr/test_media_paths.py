@@ -22,7 +22,7 @@ def test_audio_outside_the_day_folder_is_quarantined_unopened(tmp_path: Path) ->
     os.symlink("/etc/passwd", day / "calls" / "link.wav")
     write_calls(day, [row("K1", "/etc/passwd"), row("K2", "../../../../etc/passwd"), row("K3", "calls/link.wav"),
                       row("K4", "")])  # K4: a call without a recording is not bad data
-    result = transcribe_day(day, tmp_path / "work", NeverCalled())
+    result = transcribe_day(day, tmp_path / "work", NeverCalled)
     assert [(q.item, q.source, q.reason) for q in result.quarantine] == [
         ("K1", "calls.csv", "path_outside_day"), ("K2", "calls.csv", "path_outside_day"),
         ("K3", "calls.csv", "path_outside_day")]
