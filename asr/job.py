@@ -10,14 +10,13 @@ checkpointed every `checkpoint_every` decoded calls, so a crash loses at most th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from asr.audio import load_channels
-from asr.calls import STAGE, CallRecord, read_calls
 from asr.entities import DEFAULT_ENTITIES, EntityConfig
 from asr.errors import BadAudioError
 from asr.records import CallTranscript
@@ -33,9 +32,13 @@ from asr.transcript import Transcriber
 from ingest.errors import MediaPathError
 from ingest.executor import Executor, InProcess, sha256_file, verify_file
 from ingest.media import media_path
+from ingest.media_items import CallItem, call_items
 from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
+from ingest.rules import ReadSpec
 
 log = logging.getLogger(__name__)
+
+STAGE = "asr"
 
 Progress = Callable[[int, int], None]  # (calls handled so far, total calls)
 
@@ -45,7 +48,7 @@ class JobOptions:
     max_seconds: float = 600.0  # longer recordings are quarantined as too_long
     default_language: str | None = None  # used when a call has no language; None = detect
     checkpoint_every: int = 20
-    columns: Mapping[str, str] = field(default_factory=dict)  # calls.csv: contract name -> export name ([ingest.columns])
+    read: ReadSpec = field(default_factory=ReadSpec)  # how ingest reads calls.csv: column mapping, timezone, limits
     entities: EntityConfig = DEFAULT_ENTITIES  # the shop's order-id format and the day's known orders
 
 
@@ -63,7 +66,7 @@ class JobResult:
 class CallTask:
     """One distinct recording to transcribe, as the first call of the day that holds it."""
 
-    call: CallRecord
+    call: CallItem
     path: str  # absolute, as the planner resolved it inside the day folder (shared storage on a cluster)
     digest: str  # sha256 of the audio; "" when the planner found no file (the worker quarantines it as missing)
 
@@ -79,7 +82,7 @@ class CallFailed:
 CallOutcome = CallTranscript | CallFailed
 
 
-def transcribe_call(call: CallRecord, path: Path, digest: str, transcriber: Transcriber,
+def transcribe_call(call: CallItem, path: Path, digest: str, transcriber: Transcriber,
                     options: JobOptions) -> CallTranscript:
     channels = load_channels(path, options.max_seconds)
     transcript = transcriber.transcribe_channels(channels, call.language or options.default_language)
@@ -115,7 +118,7 @@ class CallTranscribing:
         return work
 
 
-def _relabel(row: pl.DataFrame, call: CallRecord) -> pl.DataFrame:
+def _relabel(row: pl.DataFrame, call: CallItem) -> pl.DataFrame:
     """An already transcribed copy of this audio, as the row of `call`."""
     return row.with_columns(pl.lit(call.call_id).alias("call_id"), pl.lit(call.caller_phone).alias("caller_phone"),
                             pl.lit(call.account_id).alias("account_id"), pl.lit(call.started_at).alias("started_at"),
@@ -127,7 +130,7 @@ def transcribe_day(day_dir: Path, work_dir: Path, make_transcriber: Callable[[],
                    executor: Executor | None = None) -> JobResult:
     """Plan (which calls need decoding), run the distinct new recordings on `executor` (default: in
     this process), then write this run's rows and quarantine in calls.csv order, wherever they ran."""
-    calls, quarantine = read_calls(day_dir, options.columns)
+    calls, quarantine = call_items(day_dir, options.read, STAGE)  # ingest reads calls.csv for every stage
     out_path, q_path = work_dir / TRANSCRIPTS_FILE, work_dir / QUARANTINE_FILE
     done = read_transcripts(out_path)
     done_keys = set(zip(done["call_id"].to_list(), done["audio_sha256"].to_list(), strict=True))
@@ -139,7 +142,7 @@ def transcribe_day(day_dir: Path, work_dir: Path, make_transcriber: Callable[[],
     # plan, in call order: each call is skipped, quarantined, a copy of known audio, or needs a task
     tasks: list[CallTask] = []
     leader: dict[str, int] = {}  # digest -> index of the task decoding it this run
-    plan: list[tuple[CallRecord, str, int | None] | QuarantineItem] = []  # (call, digest, task) or quarantine
+    plan: list[tuple[CallItem, str, int | None] | QuarantineItem] = []  # (call, digest, task) or quarantine
     skipped = 0
     for call in calls:
         try:

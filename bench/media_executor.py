@@ -69,7 +69,7 @@ def vision_day(day: Path, photos: int) -> None:
             rng = np.random.default_rng([4343, i])
             render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng).image.save(
                 day / "parcels" / f"{i}.jpg", quality=90)
-            w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27"])
+            w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27T10:00:00+08:00"])
 
 
 def main() -> None:

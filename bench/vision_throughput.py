@@ -85,7 +85,7 @@ def main() -> None:
                 photo = render_parcel_photo(random_label_text(rng, "zh" if i % 2 == 0 else "en"), rng)
                 photo.image.save(day / "parcels" / f"{i}.jpg", quality=90)
                 photos.append(np.asarray(photo.image))
-                w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27"])
+                w.writerow([f"R{i}", "O", "A", "r", f"parcels/{i}.jpg", "2026-11-27T10:00:00+08:00"])
 
         done: list[float] = []  # completion time of each photo
         t0 = time.perf_counter()

@@ -1,8 +1,9 @@
 """Load steps for the media channels: call transcripts (asr/) and parcel-label reads (vision/).
 
-Column names follow docs/asr.md (transcripts.parquet) and docs/vision.md (label_reads.parquet).
-Confidence on relationships: the OCR mean line confidence in [0, 1] for label reads; for calls,
-exp(avg_logprob) of the transcript (Whisper's mean token probability) in [0, 1].
+The files and their columns are the ones asr/ and vision/ declare (asr.tables, vision.tables);
+their values arrive normalized (OCR confidences and fraud scores in [0, 1]). Confidence on
+relationships: the mean OCR line confidence for label reads; for calls, exp(avg_logprob) of the
+transcript (Whisper's mean token probability).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from asr.tables import TRANSCRIPTS_FILE
 from graph.loader import LoadStep, parquet_rows
+from vision.tables import LABEL_READS_FILE
 
 CALLS = """
 UNWIND $rows AS r
@@ -114,11 +117,11 @@ def _parcel_row(row: dict[str, Any]) -> dict[str, Any] | None:
         "tracking_no": row.get("tracking_no"), "recipient_name": row.get("recipient_name"),
         "skew_deg": row.get("skew_deg"),
         "label_box": [float(box.get(k) or 0.0) for k in ("x0", "y0", "x1", "y1")] if box else None,
-        "confidence": round(sum(confs) / len(confs) / 100.0, 4) if confs else None,
+        "confidence": round(sum(confs) / len(confs), 4) if confs else None,
         "address_key": row.get("address_key") or None, "recipient_address": row.get("recipient_address"),
         "recipient_phone": row.get("recipient_phone"), "recipient_phone_raw": row.get("recipient_phone_raw"),
         "fraud_score": row.get("fraud_score"), "fraud_entry": row.get("fraud_entry"),
-        "fraud_match_score": float(row.get("fraud_score") or 0.0) / 100.0 if row.get("fraud_match") else 0.0,
+        "fraud_match_score": float(row.get("fraud_score") or 0.0) if row.get("fraud_match") else 0.0,
     }
 
 
@@ -127,6 +130,6 @@ def media_steps(work: Path) -> list[LoadStep]:
     return [
         LoadStep("fraud_addresses", "reference", FRAUD_ADDRESSES,
                  parquet_rows(work / "fraud_addresses.parquet", transform=lambda r: r if r.get("address_key") else None)),
-        LoadStep("calls", "call_transcript", CALLS, parquet_rows(work / "transcripts.parquet", transform=_call_row), 500),
-        LoadStep("parcels", "parcel_ocr", PARCELS, parquet_rows(work / "label_reads.parquet", transform=_parcel_row), 1000),
+        LoadStep("calls", "call_transcript", CALLS, parquet_rows(work / TRANSCRIPTS_FILE, transform=_call_row), 500),
+        LoadStep("parcels", "parcel_ocr", PARCELS, parquet_rows(work / LABEL_READS_FILE, transform=_parcel_row), 1000),
     ]

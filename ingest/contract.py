@@ -39,8 +39,8 @@ CONTRACT: dict[str, FileContract] = {
         keys=("return_id", "order_id", "account_id"), texts=("reason", "photo"), timestamps=("created_at",),
         media="photo"),
     "calls.csv": FileContract(
-        ("call_id", "started_at"), ("caller_phone", "account_id", "audio"),
-        keys=("call_id", "caller_phone", "account_id"), texts=("audio",), timestamps=("started_at",), media="audio"),
+        ("call_id", "started_at"), ("caller_phone", "account_id", "audio", "language"),
+        keys=("call_id", "caller_phone", "account_id", "language"), texts=("audio",), timestamps=("started_at",), media="audio"),
     # optional reference files (absent: empty outputs)
     "reference/labels.csv": FileContract(("account_id", "label"), ("source",), keys=("account_id", "label", "source")),
     "reference/fraud_addresses.csv": FileContract(("address",), ("source", "first_seen"), keys=("source",),

@@ -35,8 +35,10 @@ def _media_rule(col: str) -> Rule:
                 pl.lit(f"{col} resolves outside the day folder: ") + pl.col(col).str.slice(0, 80))
 
 
-def _read(day: Path, source: str, spec: ReadSpec, id_col: str, typed: Callable[[pl.DataFrame], pl.DataFrame],
-          extra_rules: Sequence[Rule] = (), unique: bool = True) -> TableResult:
+def read_table(day: Path, source: str, spec: ReadSpec, id_col: str, typed: Callable[[pl.DataFrame], pl.DataFrame],
+               extra_rules: Sequence[Rule] = (), unique: bool = True, where: pl.Expr | None = None) -> TableResult:
+    """One contract file through the shared rules: `typed` shapes the valid rows (strings in).
+    `where` keeps only the rows a stage works on (others are neither read on nor quarantined)."""
     contract = CONTRACT[source]
     rules = [*contract_rules(contract, spec), *extra_rules]
     if contract.media:
@@ -45,7 +47,7 @@ def _read(day: Path, source: str, spec: ReadSpec, id_col: str, typed: Callable[[
     for chunk in iter_csv(day / source, source, contract.required, spec.cfg.csv_block_bytes, contract.optional,
                           spec.cfg.renames(source)):
         require_timezone(chunk.rows, source, contract, spec)
-        rows = chunk.rows
+        rows = chunk.rows if where is None else chunk.rows.filter(where)
         if contract.media:  # before anything opens the file: confined to the day folder (symlinks resolved)
             rows = map_distinct(rows, contract.media, lambda v: inside_day(day, v), _OUTSIDE, pl.Boolean)
             rows = rows.with_columns(~pl.col(_OUTSIDE))
@@ -90,7 +92,7 @@ def read_accounts(day: Path, spec: ReadSpec | None = None) -> TableResult:
         return f.select("account_id", _ts("created_at", spec), pl.col("phone").alias("phone_raw"), "register_ip",
                         "register_device", LINE)
 
-    result = _read(day, "accounts.csv", spec, "account_id", typed)
+    result = read_table(day, "accounts.csv", spec, "account_id", typed)
     return TableResult(map_distinct(result.rows, "phone_raw", _phones, "phone"), result.quarantined)
 
 
@@ -103,7 +105,7 @@ def read_orders(day: Path, spec: ReadSpec | None = None) -> TableResult:
             pl.col("amount").cast(pl.Float64), "coupon_id", "ship_address",
             pl.col("ship_phone").alias("ship_phone_raw"), "device_id", "ip", _ts("created_at", spec), LINE)
 
-    result = _read(day, "orders.csv", spec, "order_id", typed, amount_rules("amount"))
+    result = read_table(day, "orders.csv", spec, "order_id", typed, amount_rules("amount"))
     rows = map_distinct(result.rows, "ship_address", address_keys, "address_key")
     return TableResult(map_distinct(rows, "ship_phone_raw", _phones, "ship_phone"), result.quarantined)
 
@@ -114,7 +116,7 @@ def read_returns(day: Path, spec: ReadSpec | None = None) -> TableResult:
     def typed(f: pl.DataFrame) -> pl.DataFrame:
         return f.select("return_id", "order_id", "account_id", "reason", "photo", _ts("created_at", spec), LINE)
 
-    return _read(day, "returns.csv", spec, "return_id", typed)
+    return read_table(day, "returns.csv", spec, "return_id", typed)
 
 
 def read_calls(day: Path, spec: ReadSpec | None = None) -> TableResult:
@@ -124,7 +126,7 @@ def read_calls(day: Path, spec: ReadSpec | None = None) -> TableResult:
         return f.select("call_id", pl.col("caller_phone").alias("caller_phone_raw"), "account_id", "audio",
                         _ts("started_at", spec), LINE)
 
-    result = _read(day, "calls.csv", spec, "call_id", typed)
+    result = read_table(day, "calls.csv", spec, "call_id", typed)
     return TableResult(map_distinct(result.rows, "caller_phone_raw", _phones, "caller_phone"), result.quarantined)
 
 
@@ -141,7 +143,7 @@ def read_labels(day: Path, spec: ReadSpec | None = None) -> TableResult:
 
     if not (day / source).exists():
         return TableResult(typed(empty_rows(list(CONTRACT[source].columns))), q.quarantine_frame())
-    return _read(day, source, spec, "account_id", typed, unique=False)
+    return read_table(day, source, spec, "account_id", typed, unique=False)
 
 
 def read_fraud_addresses(day: Path, spec: ReadSpec | None = None) -> TableResult:
@@ -159,5 +161,5 @@ def read_fraud_addresses(day: Path, spec: ReadSpec | None = None) -> TableResult
     if not (day / source).exists():
         empty = typed(empty_rows(list(CONTRACT[source].columns)))
         return TableResult(empty.with_columns(pl.lit(None, pl.String).alias("address_key")), q.quarantine_frame())
-    result = _read(day, source, spec, "address", typed, rules, unique=False)
+    result = read_table(day, source, spec, "address", typed, rules, unique=False)
     return TableResult(map_distinct(result.rows, "address", address_keys, "address_key"), result.quarantined)

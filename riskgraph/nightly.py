@@ -17,7 +17,7 @@ from riskgraph.executors import media_executor
 from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
-from riskgraph.wiring import entity_config, ingest_config, open_store, transcriber_factory
+from riskgraph.wiring import entity_config, ingest_config, open_store, read_spec, transcriber_factory
 from vision import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
             result = transcribe_day(day, work, transcriber_factory(settings),
                                     JobOptions(max_seconds=float(settings.asr_max_seconds),
                                                default_language=settings.asr_language,
-                                               columns=ingest_config(settings).renames("calls.csv"),
+                                               read=read_spec(settings, day),
                                                entities=entity_config(settings, day)), executor=runner)
         return {"transcribed": result.transcribed, "reused": result.reused, "already_done": result.skipped,
                 "quarantined": len(result.quarantine)}
@@ -61,7 +61,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
                           fraud_csv=fraud_csv if fraud_csv.is_file() else None)
         with media_executor(settings, local_processes=settings.vision_workers) as runner:
             result = read_day(day, work, spec, workers=settings.vision_workers,
-                              columns=ingest_config(settings).renames("returns.csv"), executor=runner)
+                              read=read_spec(settings, day), executor=runner)
         return {"reads": result.reads, "reused": result.reused, "quarantined": result.quarantined}
 
     def graph_stage() -> Mapping[str, int]:

@@ -17,6 +17,8 @@ from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
 from ingest import IngestConfig
 from ingest.errors import RiskgraphError
+from ingest.pipeline import build_date_of
+from ingest.rules import ReadSpec
 from riskgraph.settings import Settings
 from services import kafka_local
 from services.kafka_local import LocalKafkaConfig
@@ -76,6 +78,11 @@ def entity_config(settings: Settings, day_dir: Path | None = None) -> EntityConf
             column = ingest_config(settings).renames("orders.csv").get("order_id", "order_id")
             known = {v for row in csv.DictReader(f) if (v := (row.get(column) or "").strip())}
     return EntityConfig(order_pattern=settings.asr_order_pattern, known_orders=frozenset(known))
+
+
+def read_spec(settings: Settings, day: Path) -> ReadSpec:
+    """How every stage reads the day's files: the `[ingest]` settings, bounded by the build date."""
+    return ReadSpec.for_build(ingest_config(settings), build_date_of(day))
 
 
 def ingest_config(settings: Settings) -> IngestConfig:

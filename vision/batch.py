@@ -8,25 +8,24 @@ interrupted run resumes where it stopped and a re-run over the same photos reads
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
-from ingest.contract import contract_header
-from ingest.errors import InputError, MediaPathError
+from ingest.errors import MediaPathError
 from ingest.executor import Executor, local_executor, read_verified
 from ingest.media import media_path
+from ingest.media_items import PhotoItem, photo_items
+from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
+from ingest.rules import ReadSpec
 from vision.errors import BadPhotoError
 from vision.images import DEFAULT_MAX_PIXELS, decode_photo
-from vision.records import LabelRead
+from vision.tables import LABEL_READS_FILE, QUARANTINE_FILE, label_read_row, write_label_reads
 
 if TYPE_CHECKING:
     from vision.reader import LabelReader
@@ -34,15 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETURNS_COLUMNS = ("return_id", "order_id", "account_id", "reason", "photo", "created_at")
-QUARANTINE_COLUMNS = ("stage", "source", "item", "line", "reason", "detail")
-CACHE_VERSION = 3  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR, 3: + sender band)
-
-
-@dataclass(frozen=True)
-class ReturnPhoto:
-    return_id: str
-    photo: str  # relative to the day folder, as written in returns.csv
-    line: int  # 1-based line in returns.csv (header is line 1)
+STAGE = "vision"
+CACHE_VERSION = 4  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR, 3: + sender band, 4: scores in [0, 1])
 
 
 @dataclass(frozen=True)
@@ -67,61 +59,8 @@ class BatchResult:
     quarantine: Path
 
 
-def read_returns(day_dir: Path, columns: Mapping[str, str] | None = None
-                 ) -> tuple[list[ReturnPhoto], list[dict[str, Any]]]:
-    """Rows of returns.csv with a photo, and quarantine rows for photos without a return_id
-    (a return without a photo is not bad data: ingest counts those)."""
-    path = day_dir / "returns.csv"
-    if not path.is_file():
-        raise InputError(f"{path} not found; a day folder must hold returns.csv")
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        reader.fieldnames = contract_header(reader.fieldnames or [], columns or {})  # [ingest.columns] applied
-        missing = [c for c in ("return_id", "photo") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"{path} lacks the required column(s) {', '.join(missing)}")
-        items, bad = [], []
-        for n, row in enumerate(reader, start=2):
-            rid, photo = (row.get("return_id") or "").strip(), (row.get("photo") or "").strip()
-            if rid and photo:
-                items.append(ReturnPhoto(rid, photo, n))
-            elif photo:
-                bad.append(_quarantine("returns.csv", rid, n, "missing_field", "return_id is empty"))
-    return items, bad
-
-
-def _quarantine(source: str, item: str, line: int, reason: str, detail: str) -> dict[str, Any]:
-    return {"stage": "vision", "source": source, "item": item, "line": line, "reason": reason, "detail": detail}
-
-
-def label_read_row(read: LabelRead) -> dict[str, Any]:
-    """The parquet columns of one read (return_id, photo, content_hash are added by the job)."""
-    f, r, s = read.fields, read.fields.recipient, read.fields.sender
-    parts = asdict(r.address_parts) if r.address_parts else {}
-    return {
-        "label_box": asdict(read.label),
-        "address_block_box": asdict(read.address_block) if read.address_block else None,
-        "skew_deg": read.skew_deg,
-        "ocr_lines": [asdict(ln) for ln in read.lines],
-        "language": f.language,
-        "tracking_no": f.tracking_no,
-        "recipient_name": r.name,
-        "recipient_phone_raw": r.phone_raw,
-        "recipient_phone": r.phone,
-        "recipient_address": r.address,
-        "address_key": r.address_key,
-        **{f"address_{k}": parts.get(k, "") for k in ("province", "city", "district", "street", "number",
-                                                      "unit", "postcode")},
-        "sender_name": s.name if s else None,
-        "sender_phone": s.phone if s else None,
-        "sender_address": s.address if s else None,
-        "sender_address_key": s.address_key if s else None,
-        "fraud_match": read.fraud is not None,
-        "fraud_entry": read.fraud.entry if read.fraud else None,
-        "fraud_entry_key": read.fraud.entry_key if read.fraud else None,
-        "fraud_score": read.fraud.score if read.fraud else None,
-        "fraud_row": read.fraud.row if read.fraud else None,
-    }
+def _quarantine(source: str, item: str, line: int, reason: str, detail: str) -> QuarantineItem:
+    return QuarantineItem(STAGE, source, item, line, reason, detail)
 
 
 # --- worker side ------------------------------------------------------------------------------
@@ -183,25 +122,18 @@ def _write_json(path: Path, obj: Any) -> None:
     os.replace(tmp, path)
 
 
-def write_parquet(df: pl.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    df.write_parquet(tmp)
-    os.replace(tmp, path)
-
-
 def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
              on_total: Callable[[int], None] | None = None,
-             on_done: Callable[[int], None] | None = None, columns: Mapping[str, str] | None = None,
+             on_done: Callable[[int], None] | None = None, read: ReadSpec | None = None,
              executor: Executor | None = None) -> BatchResult:
     """Read every return photo of a day; write WORK_DIR/label_reads.parquet and quarantine/vision.parquet.
 
     `executor` runs the distinct new photos (default: `workers` local processes, in-process for 1).
     """
-    items, quarantine = read_returns(day_dir, columns)
+    items, quarantine = photo_items(day_dir, read, STAGE)  # ingest reads returns.csv for every stage
     cache = work_dir / ".cache" / "vision"
     cache.mkdir(parents=True, exist_ok=True)
-    digests: dict[ReturnPhoto, str] = {}
+    digests: dict[PhotoItem, str] = {}
     todo: dict[str, Path] = {}
     outcomes: dict[str, dict[str, Any]] = {}
     for item in items:
@@ -243,11 +175,8 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
         else:
             reason, detail = outcome["bad"]
             quarantine.append(_quarantine(item.photo, item.return_id, item.line, reason, detail))
-    out = work_dir / "label_reads.parquet"
-    qpath = work_dir / "quarantine" / "vision.parquet"
-    write_parquet(pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame({"return_id": [], "photo": []},
-                                                                 schema={"return_id": pl.Utf8, "photo": pl.Utf8}), out)
-    write_parquet(pl.DataFrame(quarantine, schema={c: (pl.Int64 if c == "line" else pl.Utf8)
-                                                   for c in QUARANTINE_COLUMNS}), qpath)
+    out, qpath = work_dir / LABEL_READS_FILE, work_dir / QUARANTINE_FILE
+    write_label_reads(rows, out)
+    write_quarantine(qpath, [quarantine_frame(quarantine)])
     log.info("vision: %d reads, %d quarantined, %d reused from checkpoints", len(rows), len(quarantine), reused)
     return BatchResult(len(rows), len(quarantine), reused, out, qpath)

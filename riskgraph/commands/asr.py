@@ -11,7 +11,7 @@ from rich.table import Table
 
 from riskgraph.context import settings_from
 from riskgraph.executors import media_executor
-from riskgraph.wiring import entity_config, ingest_config, transcriber_factory
+from riskgraph.wiring import entity_config, read_spec, transcriber_factory
 
 app = typer.Typer(help="Call recordings into transcripts and complaint signals.", no_args_is_help=True)
 console = Console()
@@ -44,7 +44,7 @@ def transcribe(ctx: typer.Context,
     transcriber = transcriber_factory(settings, executor, backend=backend, compute_type=compute_type)
     options = JobOptions(max_seconds=float(settings.asr_max_seconds),
                          default_language=language or settings.asr_language,
-                         columns=ingest_config(settings).renames("calls.csv"),
+                         read=read_spec(settings, day_dir),
                          entities=entity_config(settings, day_dir))
     with Progress(TextColumn("transcribing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:

@@ -12,7 +12,6 @@ from rich.console import Console
 
 from riskgraph.context import settings_from
 from riskgraph.executors import media_executor
-from riskgraph.wiring import ingest_config
 from vision import DEFAULT_WEIGHTS
 
 app = typer.Typer(help="Parcel-label photos: train the label detector, read a day's returns.", no_args_is_help=True)
@@ -96,6 +95,7 @@ def read_cmd(ctx: typer.Context,
     """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from riskgraph.wiring import read_spec
     from vision.batch import ReaderSpec, read_day
 
     settings = settings_from(ctx)
@@ -112,6 +112,6 @@ def read_cmd(ctx: typer.Context,
             result = read_day(day_dir, out, spec, workers=workers,
                               on_total=lambda n: progress.update(task, total=n),
                               on_done=lambda n: progress.advance(task, n),
-                              columns=ingest_config(settings).renames("returns.csv"), executor=runner)
+                              read=read_spec(settings, day_dir), executor=runner)
     console.print(f"{result.reads} label reads -> {result.out}; {result.quarantined} quarantined -> "
                   f"{result.quarantine}; {result.reused} reused from checkpoints")

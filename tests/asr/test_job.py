@@ -11,9 +11,7 @@ import polars as pl
 import pytest
 
 from asr import EntityConfig, JobOptions, Transcript, transcribe_day
-from asr.calls import parse_calls
 from asr.transcriber import RoutingTranscriber
-from ingest.errors import InputError
 from testing.audio import Clip, bad_audio
 
 MAX_SECONDS = 25.0
@@ -92,21 +90,6 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     rerun = transcribe_day(day, work, lambda: again, JobOptions(max_seconds=MAX_SECONDS))
     assert (rerun.transcribed, rerun.reused, rerun.skipped, again.calls) == (0, 0, 3, 0)
     assert pl.read_parquet(work / "transcripts.parquet").height == 3
-
-
-def test_missing_column_names_file_and_column() -> None:
-    with pytest.raises(InputError, match="audio"):
-        parse_calls([], ["call_id", "caller_phone", "account_id", "started_at"], "day/calls.csv")
-
-
-def test_bad_and_duplicate_rows_are_quarantined() -> None:
-    cols = ["call_id", "caller_phone", "account_id", "audio", "started_at"]
-    rows = [dict(zip(cols, v, strict=True)) for v in
-            (["a", "13812345678", "", "a.wav", "t"], ["a", "", "", "b.wav", "t"], ["", "", "", "c.wav", "t"],
-             ["b", "", "", "", "t"])]
-    calls, bad = parse_calls(rows, cols, "calls.csv")
-    assert [c.call_id for c in calls] == ["a"] and calls[0].account_id is None and calls[0].language is None
-    assert [(b.reason, b.line) for b in bad] == [("duplicate_id", 3), ("missing_field", 4)]  # line 5: no recording
 
 
 class Reversed:

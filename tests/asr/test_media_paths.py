@@ -27,15 +27,3 @@ def test_audio_outside_the_day_folder_is_quarantined_unopened(tmp_path: Path) ->
         ("K1", "calls.csv", "path_outside_day"), ("K2", "calls.csv", "path_outside_day"),
         ("K3", "calls.csv", "path_outside_day")]
     assert result.transcribed == 0
-
-
-def test_calls_csv_is_read_under_the_mapped_column_names(tmp_path: Path) -> None:
-    from asr.calls import read_calls
-
-    (tmp_path / "calls.csv").write_text("Call ID,From,Customer,Recording,Start\n"
-                                        "K1,138 1234 5678,u-1,calls/K1.wav,2026-11-26 10:00:00\n")
-    names = {"call_id": "Call ID", "caller_phone": "From", "account_id": "Customer", "audio": "Recording",
-             "started_at": "Start"}
-    calls, bad = read_calls(tmp_path, names)
-    assert bad == [] and [(c.call_id, c.caller_phone, c.account_id, c.audio) for c in calls] == [
-        ("K1", "+8613812345678", "u-1", "calls/K1.wav")]

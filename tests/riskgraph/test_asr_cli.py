@@ -18,7 +18,7 @@ def test_transcribe_quarantines_a_day_of_bad_audio(tmp_path: Path, monkeypatch: 
     day.mkdir()
     (day / "empty.wav").write_bytes(b"")
     (day / "calls.csv").write_text("call_id,caller_phone,account_id,audio,started_at\n"
-                                   "c1,13812345678,,empty.wav,2026-11-26T10:00:00\n")
+                                   "c1,13812345678,,empty.wav,2026-11-26T10:00:00+08:00\n")
     result = CliRunner().invoke(app, ["asr", "transcribe", str(day), "--out", str(tmp_path / "work")])
     assert result.exit_code == 0, result.output
     assert "1 quarantined" in result.output

@@ -72,7 +72,7 @@ def media_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
         w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
         for rid, photo_path in [("R0", "p0.jpg"), ("R1", "p1.jpg"), ("R2", "p2.jpg"), ("R3", "p0.jpg"),
                                 ("B1", "empty.jpg"), ("B2", "missing.jpg")]:
-            w.writerow([rid, "O1", "A1", "damaged", f"parcels/{photo_path}", "2026-11-27T09:00:00"])
+            w.writerow([rid, "O1", "A1", "damaged", f"parcels/{photo_path}", "2026-11-27T09:00:00+08:00"])
     return day
 
 

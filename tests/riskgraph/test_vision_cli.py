@@ -26,8 +26,8 @@ def test_vision_read_writes_reads_and_quarantine(tmp_path: Path) -> None:
     with (day / "returns.csv").open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
-        w.writerow(["R1", "O1", "A1", "damaged", "parcels/a.jpg", "2026-11-27T09:00:00"])
-        w.writerow(["R2", "O2", "A2", "damaged", "parcels/b.jpg", "2026-11-27T09:05:00"])
+        w.writerow(["R1", "O1", "A1", "damaged", "parcels/a.jpg", "2026-11-27T09:00:00+08:00"])
+        w.writerow(["R2", "O2", "A2", "damaged", "parcels/b.jpg", "2026-11-27T09:05:00+08:00"])
     work = tmp_path / "work"
     result = CliRunner().invoke(app, ["vision", "read", str(day), "--out", str(work), "--workers", "1"])
     assert result.exit_code == 0, result.output

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from ingest.errors import InputError
+from ingest.schema import QUARANTINE
 from tests.vision.conftest import WEIGHTS, held_out_photo
-from vision.batch import QUARANTINE_COLUMNS, ReaderSpec, read_day
+from vision.batch import ReaderSpec, read_day
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +40,7 @@ def _day(tmp_path: Path, n_good: int = 2, bad: bool = True) -> Path:
         w = csv.writer(f)
         w.writerow(["return_id", "order_id", "account_id", "reason", "photo", "created_at"])
         for rid, photo_path in rows:
-            w.writerow([rid, "O1", "A1", "damaged", photo_path, "2026-11-27T10:00:00"])
+            w.writerow([rid, "O1", "A1", "damaged", photo_path, "2026-11-27T10:00:00+08:00"])
     return day
 
 
@@ -53,7 +54,7 @@ def test_day_with_bad_photos_resumes_from_checkpoints(tmp_path: Path) -> None:
         reads.columns)
     assert all(len(lines) > 3 for lines in reads["ocr_lines"].to_list())
     q = pl.read_parquet(first.quarantine)
-    assert tuple(q.columns) == QUARANTINE_COLUMNS
+    assert q.columns == QUARANTINE.names
     assert dict(zip(q["item"], q["reason"], strict=True)) == {
         "B1": "empty_file", "B2": "not_an_image", "B3": "truncated", "B4": "no_label", "B5": "unreadable",
         "B7": "path_outside_day", "B8": "path_outside_day"}  # B6 has no photo: not bad data, not quarantined
