@@ -10,6 +10,7 @@ whole per-event budget is about 20 µs (50k events/s on one core).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated
 
 import msgspec
@@ -18,14 +19,20 @@ SCHEMA_ID = "riskgraph.ring_alert"
 SCHEMA_VERSION = 1
 
 EVENT_TYPES = ("order", "coupon_claim", "login", "return_request")
-DECISIONS = ("allow", "review", "block")
+class Verdict(StrEnum):
+    ALLOW = "allow"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+DECISIONS: tuple[str, ...] = tuple(Verdict)
 
 
 @dataclass(frozen=True)
 class AlertMember:
     account_id: str
     score: float  # the member's account score in [0, 1]
-    role: str  # member | seller | caller | drop_receiver | ...
+    role: str  # a graph.records.MemberRole value
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Indicators:
 @dataclass(frozen=True)
 class RingAlert:
     ring_id: str
-    kind: str  # coupon_abuse | brushing_loop | return_fraud | unknown
+    kind: str  # a graph.records.RingKind value (the JSON Schema enum; tested)
     score: float  # ring score in [0, 1]
     members: tuple[AlertMember, ...]
     evidence: tuple[AlertEvidence, ...]

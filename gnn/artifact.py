@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from gnn.errors import ModelArtifactError
 from gnn.model import ModelConfig, build_model
 from gnn.train import TrainConfig, TrainedModel
 from gnn.trees import TreeConfig, Trees, lightgbm_version
+from ingest.atomic import write_bytes_atomic, write_text_atomic
 
 FORMAT = 1
 
@@ -44,10 +44,8 @@ def save_model(trained: TrainedModel, models_dir: Path, extra_metrics: dict[str,
         "train_config": asdict(trained.config), "metrics": {**trained.metrics, **(extra_metrics or {})},
         "torch": torch.__version__, "torch_geometric": torch_geometric.__version__,
     }
-    (folder / "model.pt.tmp").write_bytes(weights)
-    os.replace(folder / "model.pt.tmp", folder / "model.pt")
-    (folder / "metadata.json.tmp").write_text(json.dumps(meta, indent=2, sort_keys=True))
-    os.replace(folder / "metadata.json.tmp", folder / "metadata.json")
+    write_bytes_atomic(folder / "model.pt", weights)
+    write_text_atomic(folder / "metadata.json", json.dumps(meta, indent=2, sort_keys=True))
     return version
 
 
@@ -97,10 +95,8 @@ def save_boost(model: BoostModel, window: tuple[str, str], models_dir: Path, met
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "window": list(window),
             "columns": list(model.columns), "chosen": model.chosen, "val_auc": model.val_auc,
             "boost_config": asdict(model.config), "metrics": metrics, "lightgbm": lightgbm_version()}
-    (folder / "trees.txt.tmp").write_text(text)
-    os.replace(folder / "trees.txt.tmp", folder / "trees.txt")
-    (folder / "metadata.json.tmp").write_text(json.dumps(meta, indent=2, sort_keys=True))
-    os.replace(folder / "metadata.json.tmp", folder / "metadata.json")
+    write_text_atomic(folder / "trees.txt", text)
+    write_text_atomic(folder / "metadata.json", json.dumps(meta, indent=2, sort_keys=True))
     return version
 
 

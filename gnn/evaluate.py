@@ -27,11 +27,11 @@ from gnn.modalities import MODALITIES
 from gnn.rings import EvidenceIndex
 from gnn.truth import Truth, match
 from graph.export_types import GraphExport
-from graph.records import RingMember, RingRecord, ring_id_for
+from graph.records import KNOWN_RING_KINDS, RingKind, RingMember, RingRecord, ring_id_for
 
 log = logging.getLogger(__name__)
 
-RING_KINDS = ("coupon_abuse", "brushing_loop", "return_fraud")
+RING_KINDS = KNOWN_RING_KINDS
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _groups_as_rings(export: GraphExport, groups: Sequence[np.ndarray], scores: 
     out = []
     for g in sorted(groups, key=len, reverse=True):
         member_ids = [ids[i] for i in g.tolist()]
-        out.append(RingRecord(ring_id_for(member_ids, build_id), "unknown", float(scores[g].mean()),
+        out.append(RingRecord(ring_id_for(member_ids, build_id), RingKind.UNKNOWN, float(scores[g].mean()),
                               tuple(RingMember(ids[i], float(scores[i]), "member") for i in g.tolist()), (), ""))
     return tuple(out)
 

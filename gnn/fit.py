@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from gnn.external import LabelledGraph
 from gnn.metrics import average_precision, best_macro_f1_threshold, macro_f1_gmean, roc_auc
 from gnn.train import TrainConfig, TrainedModel, predict, train
 from graph.export_types import EdgeTable, GraphExport, NodeTable
+from ingest.atomic import atomic_write, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,12 @@ def write_fit(result: FitResult, graph: LabelledGraph, out: Path, config: FitCon
         meta["gnn_version"] = save_model(result.gnn, model_dir)
     _atomic(model_dir / "metadata.json", json.dumps(meta, indent=2, sort_keys=True, default=str))
     scores = out / "scores.parquet"
-    pd.DataFrame({"node_id": graph.ids, "score": result.scores}).to_parquet(scores.with_suffix(".tmp"), index=False)
-    os.replace(scores.with_suffix(".tmp"), scores)
+    with atomic_write(scores) as fh:
+        pd.DataFrame({"node_id": graph.ids, "score": result.scores}).to_parquet(fh, index=False)
     evaluation = out / "evaluation.json"
     _atomic(evaluation, json.dumps({"model": result.model, "seed": config.seed, **result.metrics}, indent=2))
     return {"scores": scores, "evaluation": evaluation, "model": model_dir}
 
 
 def _atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+    write_text_atomic(path, text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 
 import matplotlib
@@ -13,6 +12,7 @@ matplotlib.use("Agg")  # files only; never a display
 import matplotlib.pyplot as plt  # noqa: E402
 
 from gnn.evaluate import EvalReport  # noqa: E402
+from ingest.atomic import atomic_write, write_text_atomic
 
 
 def _clean(obj: object) -> object:
@@ -27,9 +27,7 @@ def write_report(report: EvalReport, out_dir: Path) -> tuple[Path, Path]:
     """Write `evaluation.json` and `pr_curves.png` into `out_dir`; returns both paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     js = out_dir / "evaluation.json"
-    tmp = js.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(_clean(report.metrics), indent=2, sort_keys=True))
-    os.replace(tmp, js)
+    write_text_atomic(js, json.dumps(_clean(report.metrics), indent=2, sort_keys=True))
     fig, ax = plt.subplots(figsize=(7, 5))
     for name, (recall, precision) in report.curves.items():
         ax.step(recall, precision, where="post", label=name)
@@ -40,10 +38,9 @@ def write_report(report: EvalReport, out_dir: Path) -> tuple[Path, Path]:
     ax.set_title("account-level precision-recall (accounts without a training label)")
     ax.legend(fontsize=8, loc="lower left")
     png = out_dir / "pr_curves.png"
-    tmp_png = out_dir / "pr_curves.tmp.png"
-    fig.savefig(tmp_png, dpi=110, bbox_inches="tight")
+    with atomic_write(png) as fh:
+        fig.savefig(fh, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
-    os.replace(tmp_png, png)
     return js, png
 
 

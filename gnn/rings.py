@@ -42,7 +42,7 @@ from gnn.evidence import (
 from gnn.loops import Loop
 from gnn.modalities import dropped_relation
 from graph.export_types import GraphExport
-from graph.records import EvidenceItem, RingMember, RingRecord, ring_id_for
+from graph.records import EvidenceItem, MemberRole, RingKind, RingMember, RingRecord, ring_id_for
 
 
 @dataclass(frozen=True)
@@ -169,9 +169,9 @@ def _co_located(item: EvidenceItem, evidence: Sequence[EvidenceItem]) -> bool:
     return any(e.kind == "shared_device" and len(named & set(e.accounts)) >= 2 for e in evidence)
 
 
-def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> str:
+def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphExport) -> RingKind:
     if cand.source in ("loop", "star"):  # fake orders into shops: brushing, whether they close a cycle or not
-        return "brushing_loop"
+        return RingKind.BRUSHING_LOOP
     kinds = {e.kind for e in evidence}
     m = cand.members
     coupon = float("co_timed_coupon" in kinds) + float(feature_column(export, "account", "coupon_frac")[m].mean())
@@ -179,16 +179,16 @@ def ring_kind(cand: Candidate, evidence: Sequence[EvidenceItem], export: GraphEx
            + float(feature_column(export, "account", "return_rate")[m].mean())
            + 0.5 * float(feature_column(export, "account", "max_fraud_match")[m].mean()))
     if max(coupon, ret) < 0.5:
-        return "unknown"
-    return "coupon_abuse" if coupon >= ret else "return_fraud"
+        return RingKind.UNKNOWN
+    return RingKind.COUPON_ABUSE if coupon >= ret else RingKind.RETURN_FRAUD
 
 
-def ring_roles(kind: str, evidence: Sequence[EvidenceItem]) -> dict[str, str]:
+def ring_roles(kind: RingKind, evidence: Sequence[EvidenceItem]) -> dict[str, str]:
     roles: dict[str, str] = {}
-    if kind == "brushing_loop":
-        return defaultdict(lambda: "loop_member")
+    if kind == RingKind.BRUSHING_LOOP:
+        return defaultdict(lambda: MemberRole.LOOP_MEMBER)
     for e in evidence:
-        role = {"drop_address": "drop_receiver", "call_phone": "caller"}.get(e.kind)
+        role = {"drop_address": MemberRole.DROP_RECEIVER, "call_phone": MemberRole.CALLER}.get(e.kind)
         if role:
             for a in e.accounts:
                 roles.setdefault(a, role)

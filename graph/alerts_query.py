@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graph.records import EvidenceItem, RingMember, RingRecord
+from graph.records import EvidenceItem, RingKind, RingMember, RingRecord
 from graph.store import Store
 
 
@@ -52,6 +52,6 @@ def _stored_ring(r: dict[str, Any]) -> StoredRing:
                                   accounts=tuple(e.get("accounts") or ()),
                                   confidence=float(e.get("confidence", 1.0)), detail=str(e.get("detail") or ""))
                      for e in json.loads(str(r["evidence_json"] or "[]")))
-    ring = RingRecord(ring_id=str(r["ring_id"]), kind=str(r["kind"] or "unknown"), score=float(r["score"] or 0.0),
+    ring = RingRecord(ring_id=str(r["ring_id"]), kind=RingKind.parse(r["kind"]), score=float(r["score"] or 0.0),
                       members=tuple(members), evidence=evidence, detected_at=str(r["detected_at"] or ""))
     return StoredRing(ring=ring, model_version=str(r["model_version"] or ""), build_id=str(r["build_id"]))

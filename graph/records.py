@@ -4,6 +4,34 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RingKind(StrEnum):
+    """What a ring is after. The one list of kinds: gnn/ names rings with it, the simulator plants
+    them, the alert JSON Schema's `kind` enum is these values (tested). A new kind starts here."""
+
+    COUPON_ABUSE = "coupon_abuse"
+    BRUSHING_LOOP = "brushing_loop"
+    RETURN_FRAUD = "return_fraud"
+    UNKNOWN = "unknown"  # tied together, but the evidence mix matches no known kind
+
+    @classmethod
+    def parse(cls, value: object) -> RingKind:
+        """A stored kind; one this version does not know (an older or newer build) reads as UNKNOWN."""
+        return cls(str(value)) if value in cls._value2member_map_ else cls.UNKNOWN
+
+
+KNOWN_RING_KINDS: tuple[RingKind, ...] = (RingKind.COUPON_ABUSE, RingKind.BRUSHING_LOOP, RingKind.RETURN_FRAUD)
+
+
+class MemberRole(StrEnum):
+    """A member's part in its ring (on HAS_MEMBER and in alerts)."""
+
+    MEMBER = "member"
+    LOOP_MEMBER = "loop_member"  # buys from and sells to other members in a brushing ring
+    CALLER = "caller"  # called about a parcel with a ring phone
+    DROP_RECEIVER = "drop_receiver"  # a parcel of theirs names a drop address
 
 
 @dataclass(frozen=True)
@@ -34,7 +62,7 @@ class EvidenceItem:
 @dataclass(frozen=True)
 class RingRecord:
     ring_id: str
-    kind: str  # coupon_abuse | brushing_loop | return_fraud | unknown
+    kind: RingKind
     score: float
     members: tuple[RingMember, ...]
     evidence: tuple[EvidenceItem, ...]

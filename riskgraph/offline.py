@@ -7,8 +7,9 @@ variables at import time. Values already set by the user win.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
+
+from ingest.atomic import write_bytes_atomic
 
 # Real fonts ultralytics' `check_font` looks for in its config dir; without them it downloads
 # Arial.ttf from GitHub during dataset checks and plotting, even with plots=False.
@@ -55,6 +56,4 @@ def place_ultralytics_fonts(config_dir: Path) -> None:
             continue
         source = next((Path(c) for c in candidates if Path(c).exists()), None)
         if source is not None:
-            tmp = target.with_suffix(".tmp")
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+            write_bytes_atomic(target, source.read_bytes())

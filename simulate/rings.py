@@ -27,12 +27,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import polars as pl
 
+from graph.records import KNOWN_RING_KINDS
 from simulate.addresses import Addr, random_addr
 from simulate.ids import hex_ids, ips_in, phone_digits
 from simulate.vocab import EMULATOR_UAS, EN_ISP_PREFIXES, MOBILE_UAS, PROXY_PREFIXES, ZH_ISP_PREFIXES
 from simulate.world import WORLD_END
 
-RING_KINDS = ("coupon_abuse", "brushing_loop", "return_fraud")
+RING_KINDS: tuple[str, ...] = tuple(KNOWN_RING_KINDS)  # each default design plants the kind of its name
 MODALITIES = {
     "coupon_abuse": ("shared_devices", "shared_ips", "drop_address", "scripted_clicks", "coupon_burst",
                      "shared_call_phones", "fresh_accounts"),

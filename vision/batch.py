@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.atomic import write_text_atomic
 from ingest.errors import MediaPathError
 from ingest.executor import Executor, local_executor, read_verified
 from ingest.media import media_path
@@ -117,9 +117,7 @@ def _checkpoint(cache: Path, digest: str, spec: ReaderSpec) -> Path:
 
 
 def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False))
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(obj, ensure_ascii=False))
 
 
 def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,

@@ -61,3 +61,18 @@ def test_export_quarantines_an_invalid_ring_and_keeps_the_rest() -> None:
     assert [a.ring_id for a in alerts] == [good.ring.ring_id]
     assert [r for r, _ in rejected] == [bad.ring.ring_id]
     assert "score" in rejected[0][1]
+
+
+def test_the_schema_enums_are_the_code_enums() -> None:
+    """One list of ring kinds (graph.records.RingKind): the published schema cannot drift from it."""
+    import json
+
+    from alerts.model import DECISIONS, EVENT_TYPES
+    from alerts.schema import SCHEMA_PATH
+    from graph.records import KNOWN_RING_KINDS, RingKind
+
+    doc = json.loads(SCHEMA_PATH.read_text())
+    assert doc["properties"]["kind"]["enum"] == [k.value for k in RingKind]
+    assert set(KNOWN_RING_KINDS) == set(RingKind) - {RingKind.UNKNOWN}
+    assert DECISIONS == ("allow", "review", "block") and len(set(EVENT_TYPES)) == len(EVENT_TYPES)
+    assert RingKind.parse("coupon_abuse") is RingKind.COUPON_ABUSE and RingKind.parse("next_year_kind") is RingKind.UNKNOWN
