@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,25 +43,32 @@ DATE = dt.date(2026, 11, 27)
 
 @dataclass
 class PeakSampler:
-    """Peak RSS (MiB) per phase of this process tree and of one other process (the server)."""
+    """Peak RSS (MiB) per phase of this process tree (the server excluded) and of the server."""
 
-    server_pid: int | None = None
+    server_pid: Callable[[], int | None]
     phase: str = "start"
     peaks: dict[str, tuple[float, float]] = field(default_factory=dict)  # phase -> (ours, server)
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    def _rss(self, proc: psutil.Process, tree: bool) -> float:
-        try:
-            procs = [proc, *proc.children(recursive=True)] if tree else [proc]
-            return sum(p.memory_info().rss for p in procs) / 2**20
-        except psutil.Error:
-            return 0.0
+    def _rss(self, procs: list[psutil.Process]) -> float:
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / 2**20
 
     def _loop(self) -> None:
         me = psutil.Process()
         while not self._stop.wait(0.2):
-            ours = self._rss(me, True)
-            server = self._rss(psutil.Process(self.server_pid), False) if self.server_pid else 0.0
+            pid = self.server_pid()
+            try:
+                tree = [me, *me.children(recursive=True)]
+            except psutil.Error:
+                tree = [me]
+            ours = self._rss([p for p in tree if p.pid != pid])
+            server = self._rss([p for p in tree if p.pid == pid]) if pid else 0.0
             old = self.peaks.get(self.phase, (0.0, 0.0))
             self.peaks[self.phase] = (max(old[0], ours), max(old[1], server))
 
@@ -113,6 +122,11 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     from riskgraph.nightly import run_nightly  # after configure_offline: it imports the ML stack
 
     configure_offline(tmp / "var")
+    handler = logging.StreamHandler(sys.stdout)  # per load step and per export query: where the time goes
+    handler.setFormatter(logging.Formatter("    %(name)s: %(message)s"))
+    for name in ("graph.loader", "graph.export", "graph.bulk"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+        logging.getLogger(name).addHandler(handler)
     cfg = local_server.LocalNeo4jConfig(home=tmp / "neo4j", port=_free_port(), heap_mb=args.heap_mb,
                                         pagecache_mb=args.pagecache_mb)
     settings = Settings(var_dir=tmp / "var", neo4j_data_dir=cfg.home, neo4j_port=cfg.port,
@@ -121,7 +135,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                         graph_load=args.graph_load, gnn_input=args.gnn_input)
     print(f"nightly_scale: {args.accounts:,} accounts, media fraction {args.media_fraction}, "
           f"graph load {args.graph_load}, gnn input {args.gnn_input}; load average {_load()}", flush=True)
-    sampler = PeakSampler()
+    sampler = PeakSampler(lambda: local_server.status(cfg).pid)
     days = [DATE, DATE + dt.timedelta(days=1)] if args.delta else [DATE]
     total = 0.0
     try:
@@ -143,15 +157,12 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
 
                 def on_stage(name: str, d: dt.date = date) -> None:
                     sampler.phase = f"{d}:{name}"
-                    if sampler.server_pid is None:
-                        sampler.server_pid = local_server.status(cfg).pid
                     print(f"[{d}] {name} ... (load average {_load()})", flush=True)
 
                 t0 = time.perf_counter()
                 result = run_nightly(settings, plan, on_stage)
                 wall = time.perf_counter() - t0
                 total += wall
-                sampler.server_pid = local_server.status(cfg).pid
                 _print_day(date, result, sampler, wall)
     finally:
         local_server.stop(cfg)

@@ -180,3 +180,12 @@ def finish_import(store: GraphStore, tables: BulkTables, plan: list[LoadStep], b
     store.write("MERGE (b:Build {build_id: $build_id}) SET b.date = $date, b.steps_done = $steps, "
                 "b.complete = true, b.fingerprint = $fp",
                 {"build_id": build_id, "date": date, "steps": [s.name for s in plan], "fp": fingerprint})
+
+
+def bulk_fits(store: GraphStore, build_id: str) -> bool:
+    """True if the database is empty or holds only `build_id` (a rebuild of that day loses nothing else)."""
+    nodes = store.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    if nodes == 0:
+        return True
+    builds = {r["b"] for r in store.read("MATCH (b:Build) RETURN b.build_id AS b")}
+    return builds == {build_id}

@@ -9,6 +9,7 @@ in docs/graph.md; gnn/ looks features up by name.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import date as Date
 from datetime import datetime
@@ -97,7 +98,16 @@ def export_graph(store: GraphStore, start: str, end: str,
                  progress: Callable[[str], None] | None = None) -> GraphExport:
     """Export accounts and their evidence for orders/returns/calls dated in [start, end]."""
     params = {"start": start, "end": end}
-    step = progress or (lambda _name: None)
+    last = {"start": time.perf_counter()}  # the running query's name -> when it started
+
+    def step(name: str) -> None:  # progress for the caller, time per query for the profile (DEBUG)
+        now = time.perf_counter()
+        (prev, t0), = last.items()
+        log.debug("export %s: %.1fs", prev, now - t0)
+        last.clear()
+        last[name] = now
+        if progress:
+            progress(name)
 
     step("accounts")
     fp_names: list[str] = store.read_columns(_FP_NAMES).get("k", [])
@@ -143,9 +153,11 @@ def export_graph(store: GraphStore, start: str, end: str,
                         for d in cols["dst"]], dtype=np.int64)
         edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
 
+    step("entities")
     edges = _in_key_order(edges, other)
     for t, idx in other.items():
         nodes[t] = _entity_table(store, t, idx, edges)
+    step("done")
     log.info("exported %d accounts, %d edges", len(ids), sum(len(e.src) for e in edges))
     return GraphExport(nodes, tuple(edges), (start, end), labels)
 

@@ -8,16 +8,19 @@ import time
 from collections.abc import Callable, Mapping
 
 from graph.analyst import counts
+from graph.bulk import bulk_fits, bulk_load_local
+from graph.bulk_tables import NotBulkLoadable
 from graph.export import export_graph
 from graph.loader import build_id_for
-from graph.plan import load_work_dir
+from graph.plan import load_plan, load_work_dir
+from graph.store import GraphStore
 from graph.writeback import write_account_scores, write_rings
 from ingest import ingest_clicks, ingest_orders
 from ingest.errors import RiskgraphError
 from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
-from riskgraph.wiring import asr_config, entity_config, ingest_config, open_store
+from riskgraph.wiring import asr_config, entity_config, ingest_config, local_neo4j_config, open_store
 from vision import DEFAULT_WEIGHTS
 
 log = logging.getLogger(__name__)
@@ -65,10 +68,21 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
     def graph_stage() -> Mapping[str, int]:
         with open_store(settings) as store:
             run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
-            report = load_work_dir(store, work, date, None, settings.graph_batch_size, settings.graph_workers)
+            bulk = _use_bulk(settings, store, build_id)
+            report = None if bulk else load_work_dir(store, work, date, None, settings.graph_batch_size,
+                                                     settings.graph_workers)
+        if report is None:
+            try:
+                report = bulk_load_local(local_neo4j_config(settings), load_plan(work), work, date,
+                                         settings.neo4j_database, offheap_mb=settings.graph_import_memory_mb)
+            except NotBulkLoadable as e:  # checked before the store is touched: the MERGE plan takes over
+                log.warning("bulk import not possible (%s); loading through MERGE", e)
+                with open_store(settings) as store:
+                    report = load_work_dir(store, work, date, None, settings.graph_batch_size, settings.graph_workers)
         run.artefacts["load_mode"] = report.mode
+        bulk_ms = {f"{k.replace('.', '_')}_ms": round(1000 * v) for k, v in report.seconds.items() if k.startswith("bulk.")}
         return {"rows": sum(report.rows_written.values()), "steps_run": len(report.steps_run),
-                "steps_skipped": len(report.steps_skipped), f"day_{report.mode}": 1}
+                "steps_skipped": len(report.steps_skipped), f"day_{report.mode}": 1, **bulk_ms}
 
     def gnn_stage() -> Mapping[str, int]:
         from gnn.detect import DetectConfig, detect  # torch: imported only when this stage runs
@@ -93,3 +107,25 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
     run.run("graph", graph_stage, needs=("ingest",))
     run.run("gnn", gnn_stage, needs=("graph",))
     return run
+
+
+def _use_bulk(settings: Settings, store: GraphStore, build_id: str) -> bool:
+    """The offline importer for a first build of the local graph (graph_load auto, the default) or a
+    forced rebuild of the one day it holds (graph_load bulk); MERGE for everything else."""
+    mode = settings.graph_load
+    if mode not in ("auto", "merge", "bulk"):
+        raise RiskgraphError(f"setting graph_load must be auto, merge or bulk, not {mode!r}")
+    if mode == "merge":
+        return False
+    if settings.external_neo4j:
+        if mode == "bulk":
+            raise RiskgraphError("graph_load=bulk needs the local Neo4j: for an external server write the import "
+                                 "files with `riskgraph graph import-files` and run neo4j-admin on that host "
+                                 "(docs/graph.md)")
+        return False
+    if mode == "auto":
+        return store.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+    if not bulk_fits(store, build_id):
+        raise RiskgraphError("graph_load=bulk rebuilds a graph that is empty or holds only this day; this one "
+                             "holds other days (use graph_load=merge, or start from an empty store)")
+    return True

@@ -47,6 +47,7 @@ class Settings:
     # auto: an empty local graph is built by the offline bulk importer, any later day by MERGE;
     # merge: always MERGE; bulk: the importer even over an existing graph (a full rebuild of the day)
     graph_load: str = "auto"
+    graph_import_memory_mb: int = 1024  # off-heap memory of the offline importer (its heap is 1 GiB)
     gnn_input: str = "neo4j"  # neo4j: export the GNN's arrays from the graph; parquet: from the day's Parquet
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
@@ -97,6 +98,7 @@ _ENV = {
     "RISKGRAPH_GRAPH_BATCH_SIZE": "graph_batch_size",
     "RISKGRAPH_GRAPH_WORKERS": "graph_workers",
     "RISKGRAPH_GRAPH_LOAD": "graph_load",
+    "RISKGRAPH_GRAPH_IMPORT_MEMORY_MB": "graph_import_memory_mb",
     "RISKGRAPH_GNN_INPUT": "gnn_input",
     "RISKGRAPH_GNN_THREADS": "gnn_threads",
     "RISKGRAPH_VISION_WEIGHTS": "vision_weights",
