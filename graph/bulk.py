@@ -189,3 +189,8 @@ def bulk_fits(store: GraphStore, build_id: str) -> bool:
         return True
     builds = {r["b"] for r in store.read("MATCH (b:Build) RETURN b.build_id AS b")}
     return builds == {build_id}
+
+
+def local_store_absent(cfg: local_server.LocalNeo4jConfig, database: str = "neo4j") -> bool:
+    """True if the local server has never created `database`: a first build need not start it first."""
+    return not (cfg.home / "data" / "databases" / database).exists()

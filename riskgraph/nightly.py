@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from graph.analyst import counts
-from graph.bulk import bulk_fits, bulk_load_local
+from graph.bulk import bulk_fits, bulk_load_local, local_store_absent
 from graph.bulk_tables import NotBulkLoadable
 from graph.export import export_graph
 from graph.loader import build_id_for
@@ -66,11 +66,17 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
         return {"reads": result.reads, "reused": result.reused, "quarantined": result.quarantined}
 
     def graph_stage() -> Mapping[str, int]:
-        with open_store(settings) as store:
-            run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
-            bulk = _use_bulk(settings, store, build_id)
-            report = None if bulk else load_work_dir(store, work, date, None, settings.graph_batch_size,
-                                                     settings.graph_workers)
+        if settings.graph_load not in ("auto", "merge", "bulk"):
+            raise RiskgraphError(f"setting graph_load must be auto, merge or bulk, not {settings.graph_load!r}")
+        report = None
+        if settings.graph_load != "merge" and not settings.external_neo4j \
+                and local_store_absent(local_neo4j_config(settings), settings.neo4j_database):
+            run.artefacts[COUNTS_BEFORE] = ({}, {})  # no store yet: import without starting the server first
+        else:
+            with open_store(settings) as store:
+                run.artefacts[COUNTS_BEFORE] = counts(store)  # the report's "graph growth"
+                if not _use_bulk(settings, store, build_id):
+                    report = load_work_dir(store, work, date, None, settings.graph_batch_size, settings.graph_workers)
         if report is None:
             try:
                 report = bulk_load_local(local_neo4j_config(settings), load_plan(work), work, date,
@@ -113,8 +119,6 @@ def _use_bulk(settings: Settings, store: GraphStore, build_id: str) -> bool:
     """The offline importer for a first build of the local graph (graph_load auto, the default) or a
     forced rebuild of the one day it holds (graph_load bulk); MERGE for everything else."""
     mode = settings.graph_load
-    if mode not in ("auto", "merge", "bulk"):
-        raise RiskgraphError(f"setting graph_load must be auto, merge or bulk, not {mode!r}")
     if mode == "merge":
         return False
     if settings.external_neo4j:
