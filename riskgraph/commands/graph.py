@@ -97,9 +97,11 @@ def import_files_cmd(ctx: typer.Context,
         console.print(f"finished the import of {build_id_for(date)}")
         return
     files = write_import_files(tables, out)
-    command = ["neo4j-admin", "database", "import", "full", *files.args, "--overwrite-destination=true",
-               settings.neo4j_database]
+    import shlex
+
+    args = [*files.args, "--overwrite-destination=true", settings.neo4j_database]
     (out / "import.sh").write_text("#!/bin/sh\n# stop the server first; then start it and run "
-                                   "`riskgraph graph import-files ... --finish`\n" + " \\\n  ".join(command) + "\n")
+                                   "`riskgraph graph import-files ... --finish`\nneo4j-admin database import full \\\n  "
+                                   + " \\\n  ".join(shlex.quote(a) for a in args) + "\n")
     console.print(f"wrote {sum(files.rows.values()):,} rows in {len(files.args)} files to {out}; "
                   f"run {out / 'import.sh'} on the Neo4j host (server stopped), then this command with --finish")
