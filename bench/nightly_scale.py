@@ -106,8 +106,6 @@ def main() -> None:
     ap.add_argument("--pagecache-mb", type=int, default=2048)
     ap.add_argument("--workers", type=int, default=2, help="concurrent write transactions per load step")
     ap.add_argument("--batch", type=int, default=5000, help="rows per load transaction")
-    ap.add_argument("--gnn-input", choices=("parquet", "neo4j"), default="parquet",
-                    help="build the GNN's arrays from the day's Parquet (+ id map) or export them from Neo4j")
     ap.add_argument("--import-memory-mb", type=int, default=2048, help="off-heap memory of the offline importer")
     ap.add_argument("--stages", default="", help="comma list of nightly stages (default: all that apply)")
     ap.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one, removed)")
@@ -134,12 +132,12 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     settings = Settings(var_dir=tmp / "var", neo4j_data_dir=cfg.home, neo4j_port=cfg.port,
                         neo4j_heap_mb=args.heap_mb, neo4j_pagecache_mb=args.pagecache_mb,
                         graph_workers=args.workers, graph_batch_size=args.batch,
-                        graph_load=args.graph_load, gnn_input=args.gnn_input,
+                        graph_load=args.graph_load,
                         graph_import_memory_mb=args.import_memory_mb)
     media = ("asr", "vision") if args.media_fraction else ()
     stages = tuple(args.stages.split(",")) if args.stages else ("ingest", *media, "graph", "gnn")
     print(f"nightly_scale: {args.accounts:,} accounts, media fraction {args.media_fraction}, "
-          f"graph load {args.graph_load}, gnn input {args.gnn_input}; load average {_load()}", flush=True)
+          f"graph load {args.graph_load}; load average {_load()}", flush=True)
     sampler = PeakSampler(lambda: local_server.status(cfg).pid)
     days = [DATE, DATE + dt.timedelta(days=1)] if args.delta else [DATE]
     total = 0.0

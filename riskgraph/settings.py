@@ -48,7 +48,6 @@ class Settings:
     # merge: always MERGE; bulk: the importer even over an existing graph (a full rebuild of the day)
     graph_load: str = "auto"
     graph_import_memory_mb: int = 1024  # off-heap memory of the offline importer (its heap is 1 GiB)
-    gnn_input: str = "neo4j"  # neo4j: export the GNN's arrays from the graph; parquet: from the day's Parquet
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
     gnn_threads: int = 1  # torch threads for training/scoring (more is slower when the other core is busy)
@@ -99,7 +98,6 @@ _ENV = {
     "RISKGRAPH_GRAPH_WORKERS": "graph_workers",
     "RISKGRAPH_GRAPH_LOAD": "graph_load",
     "RISKGRAPH_GRAPH_IMPORT_MEMORY_MB": "graph_import_memory_mb",
-    "RISKGRAPH_GNN_INPUT": "gnn_input",
     "RISKGRAPH_GNN_THREADS": "gnn_threads",
     "RISKGRAPH_VISION_WEIGHTS": "vision_weights",
     "RISKGRAPH_VISION_WORKERS": "vision_workers",
