@@ -9,9 +9,9 @@ in docs/graph.md; gnn/ looks features up by name.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import date as Date
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -31,13 +31,16 @@ WITH DISTINCT k WHERE k STARTS WITH 'fp_'
 RETURN k ORDER BY k
 """
 
+# created_at as epoch seconds: a driver DateTime object per account cost most of this query's time.
 _ACCOUNTS = """
 MATCH (a:Account)
-RETURN a.account_id AS id, a.created_at AS created_at, a.label AS label, [k IN $fp | a[k]] AS fp
+RETURN a.account_id AS id, a.created_at.epochSeconds AS created_s, a.label AS label, [k IN $fp | a[k]] AS fp
 ORDER BY id
 """
 
-# Per-account aggregates; each returns `id` plus numeric columns named as features.
+# Per-account aggregates; each returns `id` plus numeric columns named as features. n_devices and
+# n_ips (distinct devices / IPs an account used) are counted from the uses_device / uses_ip edge
+# tables, which hold one row per distinct pair: the same numbers without a second pass over the links.
 _FEATURE_QUERIES: tuple[str, ...] = (
     """MATCH (a:Account)-[:PLACED]->(o:Order) WHERE o.date >= $start AND o.date <= $end
        WITH a, count(o) AS n, avg(o.amount) AS mean, stDev(o.amount) AS sd,
@@ -52,8 +55,6 @@ _FEATURE_QUERIES: tuple[str, ...] = (
        RETURN a.account_id AS id, count(c) AS n_calls, collect(coalesce(c.intents, [])) AS intents""",
     """MATCH (a:Account)-[:REQUESTED]->(:Return)-[:HAS_PARCEL]->(:Parcel)-[:LABEL_ADDRESS]->(ad:Address)
        RETURN a.account_id AS id, max(coalesce(ad.max_fraud_match, 0.0)) AS max_fraud_match""",
-    """MATCH (a:Account)-[:USES_DEVICE]->(d:Device) RETURN a.account_id AS id, count(DISTINCT d) AS n_devices""",
-    """MATCH (a:Account)-[:USES_IP]->(i:IP) RETURN a.account_id AS id, count(DISTINCT i) AS n_ips""",
     """MATCH (a:Account)-[:BEHAVES_LIKE]-(b:Account) RETURN a.account_id AS id, count(DISTINCT b) AS n_similar""",
 )
 
@@ -97,7 +98,16 @@ def export_graph(store: GraphStore, start: str, end: str,
                  progress: Callable[[str], None] | None = None) -> GraphExport:
     """Export accounts and their evidence for orders/returns/calls dated in [start, end]."""
     params = {"start": start, "end": end}
-    step = progress or (lambda _name: None)
+    last = {"start": time.perf_counter()}  # the running query's name -> when it started
+
+    def step(name: str) -> None:  # progress for the caller, time per query for the profile (DEBUG)
+        now = time.perf_counter()
+        (prev, t0), = last.items()
+        log.debug("export %s: %.1fs", prev, now - t0)
+        last.clear()
+        last[name] = now
+        if progress:
+            progress(name)
 
     step("accounts")
     fp_names: list[str] = store.read_columns(_FP_NAMES).get("k", [])
@@ -105,16 +115,17 @@ def export_graph(store: GraphStore, start: str, end: str,
     ids: list[str] = acc["id"]
     index = {a: i for i, a in enumerate(ids)}
     end_day = Date.fromisoformat(end)
-    columns: dict[str, np.ndarray] = {
-        "age_days": np.array([_age_days(c, end_day) for c in acc["created_at"]], dtype=np.float32)}
+    columns: dict[str, np.ndarray] = {"age_days": _age_days(acc["created_s"], end_day)}
     fp = np.array([[_num(v) for v in row] for row in acc.pop("fp")], dtype=np.float32).reshape(len(ids), len(fp_names))
     for j, name in enumerate(fp_names):
         columns[name] = fp[:, j]
     labels = np.array([{"fraud": 1, "legit": 0}.get(str(x).lower(), -1) for x in acc["label"]], dtype=np.int8)
 
     for q in _FEATURE_QUERIES:
+        t_query = time.perf_counter()
         cols = store.read_columns(q, params)
         rows = np.array([index[a] for a in cols.pop("id")], dtype=np.int64)
+        log.debug("export query %s: %.1fs", ", ".join(cols), time.perf_counter() - t_query)
         step(", ".join(cols))
         for name, values in cols.items():
             if name == "intents":
@@ -129,23 +140,30 @@ def export_graph(store: GraphStore, start: str, end: str,
         columns.setdefault(name, np.zeros(len(ids), np.float32))
     columns["return_rate"] = columns["n_returns"] / np.maximum(columns["n_orders"], 1.0)
 
-    names = tuple(sorted(columns))
-    nodes: dict[str, NodeTable] = {
-        "account": NodeTable(tuple(ids), np.stack([columns[n] for n in names], axis=1).astype(np.float32), names)}
     other: dict[str, dict[str, int]] = {t: {} for t in ("device", "ip", "address", "phone", "coupon")}
     edges: list[EdgeTable] = []
     for src_t, rel, dst_t, q in _EDGE_QUERIES:
         step(rel)
+        t_query = time.perf_counter()
         cols = store.read_columns(q, params)
+        log.debug("export query %s: %.1fs", rel, time.perf_counter() - t_query)
         dst_index = index if dst_t == "account" else other[dst_t]
         src = np.array([index[s] for s in cols["src"]], dtype=np.int64)
         dst = np.array([dst_index.setdefault(d, len(dst_index)) if dst_t != "account" else index[d]
                         for d in cols["dst"]], dtype=np.int64)
         edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
 
+    step("entities")
+    for rel, name in (("uses_device", "n_devices"), ("uses_ip", "n_ips")):
+        e = next(e for e in edges if e.relation == rel)
+        columns[name] = np.bincount(e.src, minlength=len(ids)).astype(np.float32)
     edges = _in_key_order(edges, other)
+    names = tuple(sorted(columns))
+    nodes: dict[str, NodeTable] = {
+        "account": NodeTable(tuple(ids), np.stack([columns[n] for n in names], axis=1).astype(np.float32), names)}
     for t, idx in other.items():
         nodes[t] = _entity_table(store, t, idx, edges)
+    step("done")
     log.info("exported %d accounts, %d edges", len(ids), sum(len(e.src) for e in edges))
     return GraphExport(nodes, tuple(edges), (start, end), labels)
 
@@ -204,10 +222,9 @@ def _num(v: Any) -> float:
     return f if np.isfinite(f) else 0.0
 
 
-def _age_days(created: Any, end: Date) -> float:
-    if created is None:
-        return 0.0
-    native = created.to_native() if hasattr(created, "to_native") else created
-    if isinstance(native, datetime):
-        return max((end - native.date()).days, 0)
-    return 0.0
+def _age_days(created_s: Sequence[int | None], end: Date) -> np.ndarray:
+    """float32 [n]: whole days from the account's creation (UTC date) to `end`, 0 when unknown or later."""
+    secs = np.array([np.nan if c is None else c for c in created_s], dtype=np.float64)
+    created_day = np.floor(secs / 86400.0)
+    end_day = (end - Date(1970, 1, 1)).days
+    return np.nan_to_num(np.maximum(end_day - created_day, 0.0), nan=0.0).astype(np.float32)

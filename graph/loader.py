@@ -104,7 +104,7 @@ def load(store: GraphStore, steps: Sequence[LoadStep], build_id: str, date: str,
                     "SET b.steps_done = CASE WHEN $step IN b.steps_done THEN b.steps_done "
                     "ELSE b.steps_done + $step END", {"build_id": build_id, "step": step.name})
         ran.append(step.name)
-        log.debug("step %s: %d rows", step.name, written[step.name])
+        log.debug("step %s: %d rows in %.1fs", step.name, written[step.name], seconds[step.name])
     store.write("MATCH (b:Build {build_id: $build_id}) SET b.complete = true", {"build_id": build_id})
     log.info("load %s: %s (%d steps run, %d skipped)", build_id, mode, len(ran), len(skipped))
     return LoadReport(build_id, tuple(ran), tuple(skipped), written, seconds, mode)

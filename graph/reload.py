@@ -86,7 +86,7 @@ _FINGERPRINTS = ("MATCH (a:Account {fp_date: $date}) "
 _RECOMPUTE_FLOWS = """
 UNWIND $rows AS r
 MATCH (b:Account {account_id: r.a})-[f:BUYS_FROM]->(s:Account {account_id: r.b})
-OPTIONAL MATCH (b)-[:PLACED]->(o:Order)-[:SOLD_BY]->(s)
+OPTIONAL MATCH (b)-[:PLACED]->(o:Order) WHERE (o)-[:SOLD_BY]->(s)  // from the buyer: a shop sells thousands
 WITH f, count(o) AS n, sum(o.amount) AS amount,
      sum(CASE WHEN o IS NULL OR o.coupon_id IS NULL THEN 0 ELSE 1 END) AS coupons, max(o.build_id) AS last_build
 CALL (f, n) { WITH f, n WHERE n = 0 DELETE f }

@@ -87,7 +87,7 @@ SET ad.fraud_listed = true, ad.fraud_source = r.source, ad.max_fraud_match = 1.0
 """
 
 
-def _call_row(row: dict[str, Any]) -> dict[str, Any] | None:
+def call_row(row: dict[str, Any]) -> dict[str, Any] | None:
     if not row.get("call_id"):
         return None
     conf = row.get("confidences") or {}
@@ -105,7 +105,7 @@ def _call_row(row: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _parcel_row(row: dict[str, Any]) -> dict[str, Any] | None:
+def parcel_row(row: dict[str, Any]) -> dict[str, Any] | None:
     if not row.get("return_id"):
         return None
     lines = row.get("ocr_lines") or []
@@ -130,6 +130,6 @@ def media_steps(work: Path) -> list[LoadStep]:
     return [
         LoadStep("fraud_addresses", "reference", FRAUD_ADDRESSES,
                  parquet_rows(work / "fraud_addresses.parquet", transform=lambda r: r if r.get("address_key") else None)),
-        LoadStep("calls", "call_transcript", CALLS, parquet_rows(work / TRANSCRIPTS_FILE, transform=_call_row), 500),
-        LoadStep("parcels", "parcel_ocr", PARCELS, parquet_rows(work / LABEL_READS_FILE, transform=_parcel_row), 1000),
+        LoadStep("calls", "call_transcript", CALLS, parquet_rows(work / TRANSCRIPTS_FILE, transform=call_row), 500),
+        LoadStep("parcels", "parcel_ocr", PARCELS, parquet_rows(work / LABEL_READS_FILE, transform=parcel_row), 1000),
     ]

@@ -72,3 +72,36 @@ def export_cmd(ctx: typer.Context,
     exp.save(out)
     console.print(f"exported {len(exp.nodes['account']):,} accounts and "
                   f"{sum(len(e.src) for e in exp.edges):,} edges to {out}")
+
+
+@app.command("import-files")
+def import_files_cmd(ctx: typer.Context,
+                     work_dir: Annotated[Path, typer.Argument(help="the day's work folder (ingest/asr/vision outputs)")],
+                     date: Annotated[str, typer.Option(help="the day, YYYY-MM-DD")],
+                     out: Annotated[Path, typer.Option(help="folder for the CSVs, on storage the Neo4j host reads")],
+                     finish: Annotated[bool, typer.Option(help="after neo4j-admin ran and the server is up: create "
+                                                          "the schema and record the day's Build")] = False) -> None:
+    """A first build for an external server: write the offline importer's CSVs and its command line;
+    with --finish, complete the imported graph through NEO4J_URI so it equals a MERGE load."""
+    from graph.bulk import finish_import, write_import_files
+    from graph.bulk_tables import build_tables
+    from graph.plan import load_plan
+    from graph.reload import input_fingerprint
+    from graph.schema import build_id_for
+
+    settings = settings_from(ctx)
+    tables = build_tables(work_dir, date)
+    if finish:
+        with open_store(settings) as store:
+            finish_import(store, tables, load_plan(work_dir), build_id_for(date), date, input_fingerprint(work_dir))
+        console.print(f"finished the import of {build_id_for(date)}")
+        return
+    files = write_import_files(tables, out)
+    import shlex
+
+    args = [*files.args, "--overwrite-destination=true", settings.neo4j_database]
+    (out / "import.sh").write_text("#!/bin/sh\n# stop the server first; then start it and run "
+                                   "`riskgraph graph import-files ... --finish`\nneo4j-admin database import full \\\n  "
+                                   + " \\\n  ".join(shlex.quote(a) for a in args) + "\n")
+    console.print(f"wrote {sum(files.rows.values()):,} rows in {len(files.args)} files to {out}; "
+                  f"run {out / 'import.sh'} on the Neo4j host (server stopped), then this command with --finish")

@@ -43,3 +43,30 @@ def test_export_has_contract_shapes_and_round_trips(store: GraphStore, tmp_path:
     back = GraphExport.load(tmp_path / "export")
     assert back.nodes["account"].ids == acc.ids and np.array_equal(back.nodes["account"].features, acc.features)
     assert [e.key for e in back.edges] == [e.key for e in exp.edges]
+
+
+def test_counted_features_agree_with_the_graph(store: GraphStore, tmp_path: Path) -> None:
+    """n_devices / n_ips come from the edge tables and age_days from epoch seconds: they must equal
+    what the graph says when asked directly, for accounts with links from several sources."""
+    from datetime import date
+
+    import polars as pl
+
+    from tests.graph.workdir import write_synthetic_day
+
+    write_synthetic_day(tmp_path / "w", 600, 2400)
+    pl.DataFrame({"session_id": [f"s{i}" for i in range(900)], "account_id": [f"U{i % 300:08d}" for i in range(900)],
+                  "device_id": [f"phone-{i % 5}" for i in range(900)], "ip": [f"192.168.0.{i % 7}" for i in range(900)]}
+                 ).write_parquet(tmp_path / "w" / "sessions.parquet")  # click sessions on other devices and IPs
+    load(store, ingest_steps(tmp_path / "w"), build_id_for("2026-11-27"), "2026-11-27")
+    exp = export_graph(store, "2026-11-27", "2026-12-05")
+    acc = exp.nodes["account"]
+    col = {n: acc.features[:, j] for j, n in enumerate(acc.feature_names)}
+    for rel, label, name in (("USES_DEVICE", "Device", "n_devices"), ("USES_IP", "IP", "n_ips")):
+        rows = store.read(f"MATCH (a:Account)-[:{rel}]->(x:{label}) RETURN a.account_id AS id, count(DISTINCT x) AS n")
+        want = dict.fromkeys(acc.ids, 0) | {r["id"]: r["n"] for r in rows}
+        assert max(want.values()) >= 2  # registration and order links to different devices / IPs
+        assert [want[a] for a in acc.ids] == col[name].astype(int).tolist()
+    rows = store.read("MATCH (a:Account) RETURN a.account_id AS id, a.created_at AS c")
+    ages = {r["id"]: max((date(2026, 12, 5) - r["c"].to_native().date()).days, 0) for r in rows}
+    assert [ages[a] for a in acc.ids] == col["age_days"].astype(int).tolist() and set(ages.values()) == {8}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from graph.steps_media import _parcel_row, media_steps
+from graph.steps_media import media_steps, parcel_row
 from ingest.normalize import AddressParts
 from vision.records import Detection, FraudMatch, LabelFields, LabelParty, LabelRead, OcrLine
 from vision.tables import LABEL_READ_SCHEMA, LABEL_READS_FILE, label_read_row, write_label_reads
@@ -39,4 +39,4 @@ def test_an_empty_day_writes_the_declared_columns(tmp_path: Path) -> None:
     write_label_reads([], tmp_path / LABEL_READS_FILE)
     frame = pl.read_parquet(tmp_path / LABEL_READS_FILE)
     assert frame.height == 0 and frame.schema == LABEL_READ_SCHEMA
-    assert _parcel_row({"return_id": None}) is None
+    assert parcel_row({"return_id": None}) is None
