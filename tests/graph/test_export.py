@@ -52,7 +52,7 @@ def test_counted_features_agree_with_the_graph(store: GraphStore, tmp_path: Path
 
     import polars as pl
 
-    from tests.graph.workdir import write_synthetic_day
+    from testing.workdir import write_synthetic_day
 
     write_synthetic_day(tmp_path / "w", 600, 2400)
     pl.DataFrame({"session_id": [f"s{i}" for i in range(900)], "account_id": [f"U{i % 300:08d}" for i in range(900)],

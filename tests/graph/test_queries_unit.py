@@ -1,6 +1,7 @@
 """Logic around the analyst and write-back queries, on the recording fake (no database): rows are
 turned into typed views, values travel as parameters only, batches are sized as documented.
-What the Cypher does to a graph is tested on the real Neo4j (test_analyst.py, test_writeback.py)."""
+What the Cypher does to a graph is tested on the real Neo4j (tests/alerts/test_alert_export.py,
+tests/analysis/test_notebooks.py)."""
 
 from __future__ import annotations
 
