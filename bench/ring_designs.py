@@ -91,7 +91,7 @@ def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: 
                 for date in dates:  # the same world, one day after the other, loaded as the nightly would
                     simulate_day(SimConfig(date=dt.date.fromisoformat(date), accounts=accounts, rings=rings,
                                            seed=seed, difficulty=difficulty, designs=designs, media_fraction=1.0,
-                                           workers=1), raw)
+                                           audio_fraction=0.0 if days > 1 else None, workers=1), raw)
                     run = run_nightly(settings, NightlyPlan(date, raw / date, world / "work" / date,
                                                             ("ingest", "vision", "graph")))
                     if run.failed:

@@ -21,6 +21,7 @@ class SimConfig:
     seed: int = 0
     difficulty: str = "default"  # easy | default | hard: how many modalities each ring shows
     media_fraction: float = 1.0  # share of returns / calls that get a photo / recording
+    audio_fraction: float | None = None  # share of calls with a recording when it differs (None: media_fraction)
     label_fraction: float = 0.05  # share of ring members in reference/labels.csv as fraud
     legit_label_fraction: float = 0.01  # share of benign accounts confirmed legitimate
     label_noise: float = 0.05  # share of labels that are wrong
@@ -37,6 +38,8 @@ class SimConfig:
             raise SimulateError(f"unknown ring design(s) {unknown}; known: {', '.join(DESIGNS)}")
         if self.accounts < 100:
             raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
+        if self.audio_fraction is not None and not 0.0 <= self.audio_fraction <= 1.0:
+            raise SimulateError("audio_fraction must be within [0, 1]")
         for name in ("media_fraction", "label_fraction", "legit_label_fraction", "label_noise"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise SimulateError(f"{name} must be within [0, 1]")

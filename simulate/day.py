@@ -110,7 +110,7 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     calls = pl.concat([benign_calls(orders, returns, acc, rng, end), r_calls]).sort("ts", "okey")
     n_calls = calls.height
     exts = np.array([_audio_ext(rng) for _ in range(n_calls)], dtype=object)
-    has_audio = rng.random(n_calls) < cfg.media_fraction
+    has_audio = rng.random(n_calls) < (cfg.media_fraction if cfg.audio_fraction is None else cfg.audio_fraction)
     call_ids = day_ids("C", cfg.date, rng, n_calls, 9)
     audio = np.where(has_audio, np.char.add(np.char.add(np.char.add("calls/", call_ids), "."), exts.astype(str)), "")
     calls = calls.with_columns(call_id=pl.Series(call_ids), audio=pl.Series(audio),
