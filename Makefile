@@ -40,4 +40,4 @@ kafka-stop:
 clean:
 	-$(BIN)/riskgraph neo4j stop
 	-$(BIN)/riskgraph kafka stop
-	rm -rf var graph/neo4j-local/target services/kafka-local/target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf var services/neo4j-local/target services/kafka-local/target .mypy_cache .ruff_cache .pytest_cache

@@ -19,12 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import analyst, local_server
+from graph import analyst
 from graph.export import export_graph
 from graph.loader import build_id_for, load
 from graph.steps_ingest import ingest_steps
 from graph.store import GraphStore, Neo4jConnection
 from riskgraph.offline import configure_offline
+from services import neo4j_local as local_server
 from testing.workdir import write_synthetic_day
 
 DATE = "2026-11-27"

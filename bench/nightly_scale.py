@@ -32,10 +32,10 @@ from pathlib import Path
 
 import psutil
 
-from graph import local_server
 from riskgraph.offline import configure_offline
 from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.settings import Settings
+from services import neo4j_local as local_server
 from simulate import SimConfig, simulate_day
 
 DATE = dt.date(2026, 11, 27)

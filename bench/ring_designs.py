@@ -61,13 +61,13 @@ def _port() -> int:
 
 
 def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: int, days: int = 1) -> None:
-    from graph import local_server
     from graph.export import export_graph
-    from graph.local_server import LocalNeo4jConfig, read_or_create_password
     from graph.store import GraphStore, Neo4jConnection
     from riskgraph.nightly import run_nightly
     from riskgraph.pipeline import NightlyPlan
     from riskgraph.settings import Settings
+    from services import neo4j_local as local_server
+    from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
     from simulate import SimConfig, simulate_day
 
     cfg = LocalNeo4jConfig(home=out / "neo4j", port=_port(), heap_mb=768, pagecache_mb=256)

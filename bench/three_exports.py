@@ -17,12 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph import analyst, local_server
+from graph import analyst
 from graph.export import export_graph
 from graph.plan import load_work_dir
 from graph.store import GraphStore, Neo4jConnection
 from ingest import ingest_clicks, ingest_orders
 from riskgraph.offline import configure_offline
+from services import neo4j_local as local_server
 from simulate.config import SimConfig
 from simulate.run import simulate_day
 from testing.export_variants import KINDS, variant

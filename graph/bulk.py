@@ -7,7 +7,7 @@ build (empty graph) or the rebuild of the one day the graph holds; later days ke
 MERGE path (`graph/plan.py`), which needs nothing else: the bulk graph is the MERGE graph
 (`graph/bulk_tables.py`; tested node for node and link for link) with the same `(:Build)` record.
 
-The local server (graph/neo4j-local) is stopped, the importer runs from the launcher's own jars
+The local server (services/neo4j-local) is stopped, the importer runs from the launcher's own jars
 (Neo4j 5.26's import tool ships in the `neo4j` artifact from Maven Central) against the same
 home, and the server is started again on the new store. For an external server the CSVs and the
 command line are written (`write_import_files`) for its administrator to run on that host.
@@ -25,13 +25,14 @@ from pathlib import Path
 
 import polars as pl
 
-from graph import local_server
 from graph.bulk_tables import BulkTables, build_tables, property_types
-from graph.errors import GraphError, LocalServerError
+from graph.errors import GraphError
 from graph.loader import LoadReport, LoadStep
 from graph.reload import input_fingerprint
 from graph.schema import NODE_KEYS, build_id_for, schema_statements
 from graph.store import GraphStore, Neo4jConnection
+from services import neo4j_local as local_server
+from services.errors import LocalServerError
 
 log = logging.getLogger(__name__)
 

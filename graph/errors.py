@@ -17,7 +17,3 @@ class GraphAuthError(GraphError):
 
 class GraphQueryError(GraphError):
     """Neo4j rejected a query (a bug in riskgraph, or a schema conflict)."""
-
-
-class LocalServerError(GraphError):
-    """The local Neo4j process could not be started, stopped or inspected."""

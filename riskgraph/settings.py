@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path = ROOT / "var"  # everything riskgraph writes by default (server data, caches, runs)
-    # Neo4j: an external server when neo4j_uri is set, else the local one from graph/neo4j-local.
+    # Neo4j: an external server when neo4j_uri is set, else the local one from services/neo4j-local.
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None

@@ -12,8 +12,6 @@ from pathlib import Path
 from asr.entities import EntityConfig
 from asr.transcriber import AsrConfig, make_transcriber
 from asr.transcript import Transcriber
-from graph.local_server import LocalNeo4jConfig, read_or_create_password
-from graph.local_server import start as start_local
 from graph.store import GraphStore, Neo4jConnection
 from ingest import IngestConfig
 from ingest.errors import RiskgraphError
@@ -22,6 +20,8 @@ from ingest.rules import ReadSpec
 from riskgraph.settings import Settings
 from services import kafka_local
 from services.kafka_local import LocalKafkaConfig
+from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
+from services.neo4j_local import start as start_local
 
 
 def local_neo4j_config(settings: Settings) -> LocalNeo4jConfig:

@@ -2,7 +2,7 @@
 # Idempotent set-up for a fresh Debian machine: installs only what is missing.
 #   - Debian packages (Tesseract + Chinese, ffmpeg, espeak-ng, CJK fonts, a JDK 17 and Maven)
 #   - a virtual environment .venv with the exact versions in requirements/lock.txt
-#   - the Maven builds of the local Neo4j launcher (graph/neo4j-local) and the local Kafka
+#   - the Maven builds of the local Neo4j launcher (services/neo4j-local) and the local Kafka
 #     launcher (services/kafka-local)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,10 +60,10 @@ if ! .venv/bin/python -c "import cv2" 2>/dev/null; then
 fi
 
 # 3. The Neo4j launcher (Maven Central artifacts, Neo4j 5.26 LTS Community)
-JAR=graph/neo4j-local/target/neo4j-local.jar
-if [ ! -f "$JAR" ] || [ -n "$(find graph/neo4j-local/pom.xml graph/neo4j-local/src -newer "$JAR" 2>/dev/null)" ]; then
+JAR=services/neo4j-local/target/neo4j-local.jar
+if [ ! -f "$JAR" ] || [ -n "$(find services/neo4j-local/pom.xml services/neo4j-local/src -newer "$JAR" 2>/dev/null)" ]; then
   say "building the Neo4j launcher (mvn package)"
-  mvn_package graph/neo4j-local
+  mvn_package services/neo4j-local
 fi
 
 # 4. The Kafka launcher (Maven Central artifacts, Apache Kafka 4.1 in KRaft mode)

@@ -9,3 +9,7 @@ class LocalServiceError(RiskgraphError):
 
 class KafkaLocalError(LocalServiceError):
     """The local Kafka process could not be started, stopped or inspected."""
+
+
+class LocalServerError(LocalServiceError):
+    """The local Neo4j process could not be started, stopped or inspected."""

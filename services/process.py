@@ -1,7 +1,7 @@
 """Run a local server process (a Java launcher built by Maven): start it detached, wait for its
 ready marker, find it again through a pid file, stop it with SIGTERM then SIGKILL.
 
-Shared by the local Neo4j (graph/local_server.py) and the local Kafka (riskgraph/alerts); each
+Shared by the local Neo4j (services/neo4j_local.py) and the local Kafka (services/kafka_local.py); each
 passes its own error class and the setting names its messages should point at.
 """
 

@@ -29,7 +29,7 @@ def _no_network() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def neo4j_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """A real Neo4j 5.26 started once per test session, on a free port, with a temporary store."""
-    from graph import local_server
+    from services import neo4j_local as local_server
 
     cfg = local_server.LocalNeo4jConfig(home=tmp_path_factory.mktemp("neo4j"), port=free_port(),
                                         heap_mb=768, pagecache_mb=256)
@@ -41,8 +41,8 @@ def neo4j_local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 @pytest.fixture()
 def store(neo4j_local: object) -> Iterator[object]:
     """A GraphStore on an emptied database (tests see only their own data)."""
-    from graph.local_server import LocalNeo4jConfig, read_or_create_password
     from graph.store import GraphStore, Neo4jConnection
+    from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
 
     assert isinstance(neo4j_local, LocalNeo4jConfig)
     conn = Neo4jConnection(neo4j_local.uri, "neo4j", read_or_create_password(neo4j_local))

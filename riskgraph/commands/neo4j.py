@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from graph import local_server
 from riskgraph.context import settings_from
 from riskgraph.wiring import local_neo4j_config, open_store
+from services import neo4j_local as local_server
 
 app = typer.Typer(help="Run the local Neo4j (or check the external one named by NEO4J_URI).", no_args_is_help=True)
 console = Console()

@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from riskgraph.pipeline import NightlyRun
 from riskgraph.settings import Settings
+from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
 
 DATE = "2026-11-27"
 

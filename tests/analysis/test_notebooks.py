@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, neo4j_local: object) -> DemoBuild:
-    from graph.local_server import LocalNeo4jConfig
+    from services.neo4j_local import LocalNeo4jConfig
 
     assert isinstance(neo4j_local, LocalNeo4jConfig)
     return build_demo(tmp_path_factory.mktemp("demo"), neo4j_local)

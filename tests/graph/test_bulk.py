@@ -14,12 +14,12 @@ from typing import Any
 import polars as pl
 import pytest
 
-from graph import local_server
 from graph.bulk import bulk_load_local
 from graph.bulk_tables import NotBulkLoadable, build_tables
 from graph.loader import UNCHANGED
 from graph.plan import load_plan, load_work_dir
 from graph.store import GraphStore, Neo4jConnection
+from services import neo4j_local as local_server
 from testing.ports import free_port
 from testing.workdir import NASTY
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import local_server
 from graph.loader import RESUMED
-from graph.local_server import LocalNeo4jConfig
 from graph.plan import load_work_dir
 from graph.store import GraphStore
+from services import neo4j_local as local_server
+from services.neo4j_local import LocalNeo4jConfig
 from testing.workdir import write_synthetic_day
 from tests.graph.test_loader import dump
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_the_local_store_is_owner_only(neo4j_local: object) -> None:
-    from graph.local_server import LocalNeo4jConfig
+    from services.neo4j_local import LocalNeo4jConfig
 
     assert isinstance(neo4j_local, LocalNeo4jConfig)
     home = Path(neo4j_local.home)

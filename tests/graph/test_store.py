@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import local_server
 from graph.errors import GraphAuthError, GraphQueryError, GraphUnavailableError
 from graph.store import GraphStore, Neo4jConnection
+from services import neo4j_local as local_server
 
 
 def test_writes_nodes_and_relationships_and_reads_them_back(store: GraphStore) -> None:

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from graph.local_server import LocalNeo4jConfig, read_or_create_password
 from graph.store import GraphStore
 from riskgraph.cli import app
+from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
 
 pytestmark = pytest.mark.integration
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from graph import local_server
 from graph.analyst import counts
 from graph.store import GraphStore, Neo4jConnection
 from riskgraph.nightly import run_nightly
 from riskgraph.pipeline import NightlyPlan
 from riskgraph.settings import Settings
+from services import neo4j_local as local_server
 from simulate import SimConfig, simulate_day
 from testing.ports import free_port
 

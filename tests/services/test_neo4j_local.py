@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from graph import local_server
-from graph.errors import LocalServerError
-from graph.local_server import LocalNeo4jConfig
 from graph.store import GraphStore, Neo4jConnection
+from services import neo4j_local as local_server
+from services.errors import LocalServerError
+from services.neo4j_local import LocalNeo4jConfig
 from testing.ports import free_port
 
 

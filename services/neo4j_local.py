@@ -1,4 +1,4 @@
-"""Start, stop and inspect the local Neo4j (the Java launcher in graph/neo4j-local/).
+"""Start, stop and inspect the local Neo4j (the Java launcher in services/neo4j-local/).
 
 This module manages a process and files; it never talks Bolt (graph/store.py does).
 Production sets NEO4J_URI and never starts a local server.
@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import LocalServerError
 from services import process as local_process
+from services.errors import LocalServerError
 
 log = logging.getLogger(__name__)
 
