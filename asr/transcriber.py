@@ -77,7 +77,8 @@ class AsrConfig:
     english_model: Path | None = None  # CTranslate2 folder; None = the packaged tiny.en
     multilingual_model: Path | None = None  # CTranslate2 folder; None = the packaged base (joined)
     threads: int = 2
-    beam_size: int = 5  # 1 = greedy; 5 fixes most digit slips of tiny.en
+    beam_size: int = 5  # the English model's; 1 = greedy; 5 fixes most digit slips of tiny.en
+    multilingual_beam_size: int | None = None  # the multilingual model's (Mandarin); None = beam_size
     temperature_fallback: bool = True  # never used for NO_FALLBACK_LANGUAGES
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
     # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality
@@ -110,13 +111,16 @@ class RoutingTranscriber:
         """Decode options for `language`; `speech_s` (seconds of speech) bounds the tokens per window."""
         budget = min(int(TOKENS_PER_S * min(speech_s, WINDOW_S)) + TOKEN_SLACK, MAX_NEW_TOKENS)
         prompt = self.config.prompts.get(language or "")
+        beam = self.config.beam_size
+        if language != "en" and self.config.multilingual_beam_size is not None:
+            beam = self.config.multilingual_beam_size
         if retry:
-            return DecodeOptions(language=language, beam_size=self.config.beam_size, initial_prompt=prompt,
+            return DecodeOptions(language=language, beam_size=beam, initial_prompt=prompt,
                                  repetition_penalty=RETRY_REPETITION_PENALTY,
                                  no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM, max_new_tokens=budget)
         fallback = self.config.temperature_fallback and language not in NO_FALLBACK_LANGUAGES
         return DecodeOptions(language=language, temperatures=FALLBACK_TEMPERATURES if fallback else (0.0,),
-                             beam_size=self.config.beam_size, initial_prompt=prompt, max_new_tokens=budget)
+                             beam_size=beam, initial_prompt=prompt, max_new_tokens=budget)
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
         """One mono recording (float32 at SAMPLE_RATE)."""

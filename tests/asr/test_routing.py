@@ -116,3 +116,8 @@ def test_a_prompt_written_back_is_cut_out_of_the_text() -> None:
     options = DecodeOptions(language="zh", initial_prompt=prompt)
     segments = (Segment(0, 4, f"您好，我要退款。 {prompt}", -0.5, 0.1), Segment(4, 8, prompt, -0.5, 0.1))
     assert [s.text for s in _drop_echo(segments, options)] == ["您好，我要退款。"]
+
+
+def test_the_multilingual_model_may_decode_with_its_own_beam() -> None:
+    tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), beam_size=5, multilingual_beam_size=1))
+    assert (tr.options("en").beam_size, tr.options("zh").beam_size, tr.options("zh", retry=True).beam_size) == (5, 1, 1)
