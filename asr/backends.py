@@ -30,7 +30,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
-FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+# Whisper's fallback chain thinned from six temperatures to three: each failed step samples five
+# candidates, and on weak English audio every step fails. On the simulated day (where it was chosen,
+# among six, three and one) it cut CPU by 9 % at the same English text; on the real clips, same text.
+FALLBACK_TEMPERATURES = (0.0, 0.4, 0.8)
 MAX_NEW_TOKENS = 224  # openai-whisper's sample_len: half the text context, so prompt + text always fit
 
 
