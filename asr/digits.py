@@ -14,7 +14,9 @@ EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": 
 _EN_REPEAT = {"double": 2, "triple": 3}
 # Words Whisper writes for a digit it heard inside a read-out number ("5 to 6, 1, 9" is 5261...).
 # Only trusted inside a long run (MIN_HOMOPHONE_RUN digits), where "5 to 6 days" cannot occur.
-EN_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8"}
+# tiny.en writes "free"/"tree" for three, "find"/"fine" for five, "nero" for zero in read-out ids.
+EN_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8", "free": "3", "tree": "3", "find": "5",
+                 "fine": "5", "nero": "0"}
 MIN_HOMOPHONE_RUN = 7
 # 幺 is how Mandarin speakers read 1 in numbers; 两 reads 2; 洞 is the radio-style 0.
 ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",

@@ -19,7 +19,9 @@ from asr.digits import normalize_digits
 from ingest.normalize import normalize_phone
 
 ORDER_CUES = ("order", "订单", "单号")
-PHONE_CUES = ("phone", "call", "mobile", "cell", "reach me", "contact", "number to", "电话", "手机", "联系", "回电")
+# "my number" (not "number": "order number" is an order's cue) is how callers give a callback number.
+PHONE_CUES = ("phone", "call", "mobile", "cell", "reach me", "contact", "number to", "my number", "电话", "手机", "联系",
+              "回电")
 CUE_WINDOW = 60  # characters before a number in which a cue counts
 DEFAULT_ORDER_PATTERN = r"\d{10}"
 MIN_RUN = 6  # shorter digit runs are quantities, dates, prices

@@ -7,14 +7,17 @@ looks at speech only (asr/speech.py), never at a call's leading silence or hold 
 
 One recording: voice activity -> speech joined -> language (given, or detected on the speech among
 the configured languages) -> decode -> guard (asr/guard.py); a transcript the guard had to cut for
-looping is decoded once more with temperature sampling and a repetition penalty, and kept when the
+looping is decoded once more with a repetition penalty and no repeated 4-grams, and kept when the
 second decode does not loop. Stereo recordings go channel by channel (`transcribe_channels`).
+
+Cost: a short call is dominated by base's encoder pass over its 30 s window; detection and every
+decode of a call share that pass (asr/backends.py keeps it), and English is confirmed by the
+decode tiny.en makes anyway, not by extra decodes.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +26,7 @@ import numpy as np
 
 from asr.backends import (
     FALLBACK_TEMPERATURES,
+    MAX_NEW_TOKENS,
     DecodeOptions,
     FasterWhisperModel,
     OpenAIWhisperModel,
@@ -44,14 +48,22 @@ COMPUTE_TYPES = ("int8", "float32")
 NO_FALLBACK_LANGUAGES = frozenset({"zh"})
 # A prompt in simplified characters steers base away from traditional script.
 DEFAULT_PROMPTS = {"zh": "以下是普通话的句子。"}
-# The second decode of a looping transcript: sampling, and repeated tokens made less likely.
-RETRY_TEMPERATURES = (0.2, 0.4, 0.6, 0.8)
+# The second decode of a looping transcript: repeated tokens made less likely and no 4-gram twice
+# (deterministic; sampling at four temperatures cost more than the first decode and rarely helped).
 RETRY_REPETITION_PENALTY = 1.3
+RETRY_NO_REPEAT_NGRAM = 4
 DETECT_WINDOWS = 3  # language detection averages the first few 30 s windows of speech
-# Below this probability the detector's pick is checked by decoding: base hears robotic or
-# band-limited Mandarin as English (p 0.5-0.7) and tiny.en then writes nothing. Not tuned: a round
-# value under which a second opinion is cheap next to a call routed to the wrong model.
+# Below this share (probabilities renormalized over the configured languages) an English runner-up
+# is checked by tiny.en. Not tuned: a round value.
 SURE_LANGUAGE = 0.8
+# English is kept only when tiny.en writes at least this many words per second of speech: base hears
+# robotic or band-limited Mandarin as English (share up to 0.95), and tiny.en then writes nothing or
+# a word or two. English is read at 2-3 words a second; half a word is far below any English call.
+MIN_ENGLISH_WORDS_PER_S = 0.5
+# A window's token budget: ~1.5x fast speech (6 Chinese characters, ~1.3 tokens each) plus slack;
+# a loop stops there instead of at the model's 224, which on a short call is most of the time spent.
+TOKENS_PER_S = 12.0
+TOKEN_SLACK = 10
 WINDOW_S = 30.0
 
 
@@ -65,7 +77,8 @@ class AsrConfig:
     english_model: Path | None = None  # CTranslate2 folder; None = the packaged tiny.en
     multilingual_model: Path | None = None  # CTranslate2 folder; None = the packaged base (joined)
     threads: int = 2
-    beam_size: int = 5  # 1 = greedy; 5 fixes most digit slips of tiny.en
+    beam_size: int = 5  # the English model's; 1 = greedy; 5 fixes most digit slips of tiny.en
+    multilingual_beam_size: int | None = None  # the multilingual model's (Mandarin); None = beam_size
     temperature_fallback: bool = True  # never used for NO_FALLBACK_LANGUAGES
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
     # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality
@@ -94,39 +107,77 @@ class RoutingTranscriber:
             self._models[which] = self._load(which)
         return self._models[which]
 
-    def options(self, language: str | None, retry: bool = False) -> DecodeOptions:
+    def options(self, language: str | None, retry: bool = False, speech_s: float = WINDOW_S) -> DecodeOptions:
+        """Decode options for `language`; `speech_s` (seconds of speech) bounds the tokens per window."""
+        budget = min(int(TOKENS_PER_S * min(speech_s, WINDOW_S)) + TOKEN_SLACK, MAX_NEW_TOKENS)
+        prompt = self.config.prompts.get(language or "")
+        beam = self.config.beam_size
+        if language != "en" and self.config.multilingual_beam_size is not None:
+            beam = self.config.multilingual_beam_size
         if retry:
-            return DecodeOptions(language=language, temperatures=RETRY_TEMPERATURES, beam_size=self.config.beam_size,
-                                 initial_prompt=self.config.prompts.get(language or ""),
-                                 repetition_penalty=RETRY_REPETITION_PENALTY)
+            return DecodeOptions(language=language, beam_size=beam, initial_prompt=prompt,
+                                 repetition_penalty=RETRY_REPETITION_PENALTY,
+                                 no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM, max_new_tokens=budget)
         fallback = self.config.temperature_fallback and language not in NO_FALLBACK_LANGUAGES
         return DecodeOptions(language=language, temperatures=FALLBACK_TEMPERATURES if fallback else (0.0,),
-                             beam_size=self.config.beam_size,
-                             initial_prompt=self.config.prompts.get(language or ""))
+                             beam_size=beam, initial_prompt=prompt, max_new_tokens=budget)
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
         """One mono recording (float32 at SAMPLE_RATE)."""
         duration = len(audio) / SAMPLE_RATE
         spans = speech_spans(audio) if self.config.vad else [(0, len(audio))]
         speech, speech_map = join_speech(audio, spans)
-        probability = None
-        if language is None:
-            if not spans:  # nothing to listen to: say so rather than guess
-                language, probability = (self.config.languages or ("en",))[0], 0.0
-            else:
-                language, probability, by_decode = self.detect_language(speech)
-                log.debug("detected language %s (p=%.2f%s)", language, probability, ", by decoding" if by_decode else "")
-        engine = self.model("english" if language == "en" else "multilingual")
-        if not spans:
+        if not spans:  # nothing to listen to: say so rather than guess
+            probability = None if language else 0.0
+            language = language or (self.config.languages or ("en",))[0]
+            engine = self.model(self.role(language))
             return Transcript(language, probability, "", (), duration, engine.name, engine.backend, ("no_speech",))
-        t = self._finish(engine.decode(speech, self.options(language)), speech_map, duration, probability)
+        if language is None:
+            t = self._detect_and_decode(speech, speech_map, duration)
+        else:
+            t = self._decode(language, speech, speech_map, duration, None)
         if loops(t) and self.config.redecode_loops:
-            again = self._finish(engine.decode(speech, self.options(language, retry=True)), speech_map, duration,
-                                 probability)
+            engine = self.model(self.role(t.language))
+            again = self._finish(engine.decode(speech, self.options(t.language, True, speech_map.speech_seconds)),
+                                 speech_map, duration, t.language_probability)
             log.info("transcript looped (%s); second decode %s", ",".join(t.flags),
                      "kept" if not loops(again) else "looped too, cut")
             t = replace(again if not loops(again) else t, flags=(*t.flags, "redecoded"))
         return t
+
+    @staticmethod
+    def role(language: str) -> str:
+        return "english" if language == "en" else "multilingual"
+
+    def _decode(self, language: str, speech: np.ndarray, speech_map: SpeechMap, duration: float,
+                probability: float | None) -> Transcript:
+        engine = self.model(self.role(language))
+        return self._finish(engine.decode(speech, self.options(language, speech_s=speech_map.speech_seconds)),
+                            speech_map, duration, probability)
+
+    def _detect_and_decode(self, speech: np.ndarray, speech_map: SpeechMap, duration: float) -> Transcript:
+        """The transcript in the language detected on the speech among config.languages.
+
+        Base's pick decides, except that English must be confirmed by tiny.en (whose decode is the
+        transcript when it is): when English is the pick, or the runner-up of an unsure pick, and
+        tiny.en writes fewer than MIN_ENGLISH_WORDS_PER_S, the best other language wins.
+        """
+        probs = self._language_probs(speech)
+        ranked = sorted(probs, key=lambda k: -probs[k])
+        best = ranked[0]
+        check_english = "en" in ranked[1:2] and probs[best] < SURE_LANGUAGE
+        if len(ranked) > 1 and (best == "en" or check_english):
+            english = self._decode("en", speech, speech_map, duration, probs["en"])
+            words = len(english.text.split())
+            if words >= MIN_ENGLISH_WORDS_PER_S * speech_map.speech_seconds:
+                log.debug("language en (share %.2f), tiny.en wrote %d words", probs["en"], words)
+                return english
+            best = next(k for k in ranked if k != "en")
+            log.debug("language %s: share of en %.2f but tiny.en wrote %d words in %.1f s of speech", best,
+                      probs["en"], words, speech_map.speech_seconds)
+        else:
+            log.debug("language %s (share %.2f)", best, probs[best])
+        return self._decode(best, speech, speech_map, duration, probs[best])
 
     def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Transcript:
         """A multi-channel recording (one speaker per channel): each channel on its own, merged by time.
@@ -154,33 +205,9 @@ class RoutingTranscriber:
         t = replace(t, segments=segments, duration=duration, language_probability=probability)
         return guard(t, speech_map.speech_seconds) if self.config.loop_guard else t
 
-    def detect_language(self, speech: np.ndarray) -> tuple[str, float, bool]:
-        """(language, probability, decided by decoding): the best of config.languages (any when empty).
-
-        Probabilities are averaged over the first DETECT_WINDOWS 30 s windows of speech (one for a
-        short call), weighted by how much speech each window holds. When the best is below
-        SURE_LANGUAGE, the two best are decoded (greedy, multilingual model) and the one whose text
-        the model finds more probable (mean token log-prob) wins. A decode that loops is no
-        evidence (a hallucinated loop can be very probable): when neither candidate gives a clean
-        decode, the detector's pick stands.
-        """
-        probs = self._language_probs(speech)
-        ranked = sorted(probs, key=lambda k: -probs[k])
-        language = ranked[0]
-        if probs[language] >= SURE_LANGUAGE or len(ranked) < 2:
-            return language, probs[language], False
-        engine = self.model("multilingual")
-        scores = {}
-        for candidate in ranked[:2]:
-            t = engine.decode(speech, DecodeOptions(language=candidate, beam_size=1,
-                                                    initial_prompt=self.config.prompts.get(candidate)))
-            scores[candidate] = t.avg_logprob if t.segments and not loops(guard(t)) else -math.inf
-        best = max(scores, key=lambda k: scores[k])
-        if scores[best] == -math.inf:
-            return language, probs[language], False
-        return best, probs[best], True
-
     def _language_probs(self, speech: np.ndarray) -> dict[str, float]:
+        """Language -> share among config.languages (all when empty), averaged over the first
+        DETECT_WINDOWS 30 s windows of speech, weighted by how much speech each holds."""
         engine = self.model("multilingual")
         window = int(WINDOW_S * SAMPLE_RATE)
         totals: dict[str, float] = {}
@@ -188,14 +215,16 @@ class RoutingTranscriber:
         for start in range(0, max(len(speech), 1), window)[:DETECT_WINDOWS]:
             chunk = speech[start:start + window]
             w = len(chunk) / window
-            for k, v in engine.language_probs(chunk).items():
+            # The first window is given as the whole speech: the engine cuts it as its decoder will,
+            # and can reuse that encoder pass when decoding.
+            for k, v in engine.language_probs(speech if start == 0 else chunk).items():
                 totals[k] = totals.get(k, 0.0) + w * v
             weight += w
-        allowed = {k: v / max(weight, 1e-9) for k, v in totals.items()
-                   if not self.config.languages or k in self.config.languages}
-        if not allowed:
+        allowed = {k: v for k, v in totals.items() if not self.config.languages or k in self.config.languages}
+        total = sum(allowed.values())
+        if not allowed or total <= 0:
             raise AsrError(f"none of the configured languages {self.config.languages} is known to the model")
-        return allowed
+        return {k: v / total for k, v in allowed.items()}  # the share of each among the languages allowed
 
 
 def model_dir(config: AsrConfig, which: str) -> tuple[Path, str]:

@@ -8,7 +8,9 @@ on the day's calls, then scores each call against the simulator's call_text.json
 WER (en) / CER (zh), and whether each spoken order id and phone was extracted (and the order
 linked to orders.csv). --no-language drops calls.csv's language column first, so routing rests on
 detection. Speed: whole-job wall time over audio seconds (x real time), per-call p50/p95 latency,
-peak RSS of this process.
+peak RSS of this process. The machine is shared, so the CPU time the job used is reported too: audio
+seconds over (CPU seconds / asr_threads) is the speed the job would have on that many cores of its
+own (an estimate that assumes both threads stay busy, as CTranslate2's do).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import shutil
 import sys
@@ -82,9 +85,9 @@ def main() -> None:
         day = copy_day(args.day, Path(tmp) / "day", args.no_language)
         config = asr_config(settings)
         timed = Timed(make_transcriber(type(config)(**{**config.__dict__, "cache_dir": ROOT / "var" / "cache" / "asr"})))
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         result = transcribe_day(day, Path(tmp) / "work", lambda: timed, JobOptions(entities=entity_config(settings, day)))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         got = {r["call_id"]: r for r in pl.read_parquet(result.transcripts_path).to_dicts()}
     truth = [json.loads(line) for line in (args.truth / "call_text.jsonl").read_text(encoding="utf-8").splitlines()]
     rows = []
@@ -118,6 +121,8 @@ def main() -> None:
     print(f"speed: {timed.audio_s:.0f} s of audio in {wall:.1f} s wall = {timed.audio_s / wall:.1f}x real time; "
           f"per call p50 {np.percentile(lat, 50):.2f} s, p95 {np.percentile(lat, 95):.2f} s; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(f"CPU time {cpu:.1f} s on {config.threads} threads: {timed.audio_s / (cpu / config.threads):.1f}x real time "
+          f"on {config.threads} cores of its own; load average {os.getloadavg()[0]:.1f} at the end")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -38,7 +38,8 @@ class Settings:
     asr_english_model: Path | None = None  # CTranslate2 folder replacing the packaged tiny.en
     asr_multilingual_model: Path | None = None  # CTranslate2 folder replacing the packaged base
     asr_threads: int = 2
-    asr_beam_size: int = 5  # 1 = greedy
+    asr_beam_size: int = 5  # 1 = greedy (the English model; the multilingual one too unless set below)
+    asr_multilingual_beam_size: int | None = None  # the multilingual model (Mandarin); None = asr_beam_size
     asr_max_seconds: int = 600  # longer recordings are quarantined
     asr_languages: str = "en,zh"  # comma list: language detection picks among these ("" = any)
     asr_order_pattern: str = r"\d{10}"  # regex a whole order id of this shop matches (spoken ids are found by it)
@@ -97,6 +98,7 @@ _ENV = {
     "RISKGRAPH_ASR_MULTILINGUAL_MODEL": "asr_multilingual_model",
     "RISKGRAPH_ASR_THREADS": "asr_threads",
     "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
+    "RISKGRAPH_ASR_MULTILINGUAL_BEAM_SIZE": "asr_multilingual_beam_size",
     "RISKGRAPH_ASR_MAX_SECONDS": "asr_max_seconds",
     "RISKGRAPH_ASR_LANGUAGES": "asr_languages",
     "RISKGRAPH_ASR_ORDER_PATTERN": "asr_order_pattern",

@@ -49,6 +49,7 @@ def asr_config(settings: Settings, backend: str | None = None, compute_type: str
                      compute_type=compute_type or settings.asr_compute_type,
                      english_model=settings.asr_english_model, multilingual_model=settings.asr_multilingual_model,
                      threads=settings.asr_threads, beam_size=settings.asr_beam_size,
+                     multilingual_beam_size=settings.asr_multilingual_beam_size,
                      languages=tuple(x.strip() for x in settings.asr_languages.split(",") if x.strip()))
 
 

@@ -27,6 +27,9 @@ from testing.audio import speak_en
     ("triple seven two", "7772"),
     ("double-five", "55"),
     ("at 415, double 5-0, triple 7-1", "at 4155507771"),  # as Whisper writes them
+    ("order 2.5 to 1.81 free Nero 96 last week", "order 2521813096 last week"),  # tiny.en's homophones in a run
+    ("order to find 2 1 4 5", "order to find 2145"),  # a run under 7 digits keeps its words
+    ("a free gift for two", "a free gift for two"),  # homophones outside a long run are words
 ])
 def test_spoken_number_forms(text: str, expected: str) -> None:
     assert normalize_digits(text) == expected
@@ -64,3 +67,10 @@ def test_double_triple_and_oh_on_speech(tmp_path: Path, transcriber: RoutingTran
     path = speak_en("Please call me back at four one five, double five oh, triple seven one.", tmp_path / "n.wav")
     t = transcriber.transcribe(load_audio(path, 600), "en")
     assert [(e.kind, e.value) for e in extract_entities(t.text)] == [("phone", "+14155507771")], t.text
+
+
+def test_my_number_after_an_order_is_a_phone() -> None:
+    got = extract_entities("order 2521236259, I want a refund. My number in 3, 1, 2, 8, 9, 3, 4, 3, 2, 5.")
+    assert [(e.kind, e.value) for e in got] == [("order_id", "2521236259"), ("phone", "+13128934325")]
+    (o,) = extract_entities("my order number is 2521236259")
+    assert o.kind == "order_id"
