@@ -98,20 +98,13 @@ def export_graph(store: GraphStore, start: str, end: str,
                  progress: Callable[[str], None] | None = None) -> GraphExport:
     """Export accounts and their evidence for orders/returns/calls dated in [start, end]."""
     params = {"start": start, "end": end}
-    last = {"start": time.perf_counter()}  # the running query's name -> when it started
-
-    def step(name: str) -> None:  # progress for the caller, time per query for the profile (DEBUG)
-        now = time.perf_counter()
-        (prev, t0), = last.items()
-        log.debug("export %s: %.1fs", prev, now - t0)
-        last.clear()
-        last[name] = now
-        if progress:
-            progress(name)
+    step = progress or (lambda _name: None)
 
     step("accounts")
+    t_query = time.perf_counter()
     fp_names: list[str] = store.read_columns(_FP_NAMES).get("k", [])
     acc = store.read_columns(_ACCOUNTS, {"fp": fp_names})
+    log.debug("export query accounts: %.1fs", time.perf_counter() - t_query)
     ids: list[str] = acc["id"]
     index = {a: i for i, a in enumerate(ids)}
     end_day = Date.fromisoformat(end)
@@ -153,7 +146,6 @@ def export_graph(store: GraphStore, start: str, end: str,
                         for d in cols["dst"]], dtype=np.int64)
         edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
 
-    step("entities")
     for rel, name in (("uses_device", "n_devices"), ("uses_ip", "n_ips")):
         e = next(e for e in edges if e.relation == rel)
         columns[name] = np.bincount(e.src, minlength=len(ids)).astype(np.float32)
@@ -163,7 +155,6 @@ def export_graph(store: GraphStore, start: str, end: str,
         "account": NodeTable(tuple(ids), np.stack([columns[n] for n in names], axis=1).astype(np.float32), names)}
     for t, idx in other.items():
         nodes[t] = _entity_table(store, t, idx, edges)
-    step("done")
     log.info("exported %d accounts, %d edges", len(ids), sum(len(e.src) for e in edges))
     return GraphExport(nodes, tuple(edges), (start, end), labels)
 
