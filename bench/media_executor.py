@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from riskgraph.offline import configure_offline
-from riskgraph.settings import load_settings
+from riskgraph.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 ASR_DEV = next((p / "shared" / "asr-dev" for p in ROOT.parents if (p / "shared" / "asr-dev").is_dir()), ROOT)
@@ -76,11 +76,30 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=16)
     ap.add_argument("--copies", type=int, default=1, help="copies of each asr-dev clip (distinct bytes)")
     ap.add_argument("--ray-address", default=None, help="a running cluster; default: start Ray here")
+    ap.add_argument("--two-nodes", action="store_true",
+                    help="start the tests' 2-node cluster on this machine (1 CPU each) and use it")
     ap.add_argument("--stages", default="asr,vision")
     args = ap.parse_args()
     settings = load_settings()
     configure_offline(settings.var_dir)
 
+    print(f"load average at start: {os.getloadavg()}")
+    cluster = None
+    if args.two_nodes:
+        from tests.riskgraph.ray_cluster import start_cluster
+
+        t = time.perf_counter()
+        cluster = start_cluster()
+        args.ray_address = cluster.address
+        print(f"2-node cluster started in {time.perf_counter() - t:.1f} s")
+    try:
+        run_all(args, settings)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+def run_all(args: argparse.Namespace, settings: Settings) -> None:
     from asr import JobOptions, make_transcriber, transcribe_day
     from ingest.executor import InProcess, local_executor
     from riskgraph.ray_executor import RayConfig, RayExecutor
@@ -88,7 +107,6 @@ def main() -> None:
     from vision import DEFAULT_WEIGHTS
     from vision.batch import ReaderSpec, read_day
 
-    print(f"load average at start: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         day = Path(tmp) / "day"
         n_calls = asr_day(day, args.copies)
