@@ -114,9 +114,6 @@ def run_all(args: argparse.Namespace, settings: Settings) -> None:
         ray_tmp = tempfile.mkdtemp(prefix="rg-ray-")  # short: Ray's socket paths must fit 107 bytes
         ray = RayExecutor(RayConfig(address=args.ray_address, cpus_per_worker=1, var_dir=str(settings.var_dir),
                                     temp_dir=ray_tmp))
-        t = time.perf_counter()
-        ray.connect()
-        print(f"ray: connected in {time.perf_counter() - t:.1f} s")
         cfg = asr_config(settings)
         runs = {
             "asr": (n_calls, lambda ex, threads, work: transcribe_day(
@@ -125,6 +122,9 @@ def run_all(args: argparse.Namespace, settings: Settings) -> None:
                 day, work, ReaderSpec(weights=DEFAULT_WEIGHTS), executor=ex)),
         }
         try:
+            t = time.perf_counter()
+            ray.connect()
+            print(f"ray: connected in {time.perf_counter() - t:.1f} s")
             for stage in args.stages.split(","):
                 n, run = runs[stage]
                 local = InProcess() if stage == "asr" else local_executor(settings.vision_workers)
