@@ -68,11 +68,11 @@ class RayCluster:
 
 
 def _node_ports() -> list[str]:
-    low = free_port()
+    """The node's own fixed ports (workers take random ones: a fixed range could overlap these)."""
     return ["--node-ip-address=127.0.0.1", f"--node-manager-port={free_port()}",
             f"--object-manager-port={free_port()}", f"--runtime-env-agent-port={free_port()}",
             f"--dashboard-agent-grpc-port={free_port()}", f"--dashboard-agent-listen-port={free_port()}",
-            f"--metrics-export-port={free_port()}", f"--min-worker-port={low}", f"--max-worker-port={low + 40}",
+            f"--metrics-export-port={free_port()}",
             "--object-store-memory=100000000", "--disable-usage-stats", "--block"]
 
 
