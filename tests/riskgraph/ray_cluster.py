@@ -99,7 +99,7 @@ def start_cluster(env_extra: dict[str, str] | None = None, attempts: int = 3) ->
     port = free_port()
     cluster = RayCluster(f"127.0.0.1:{port}")
     try:
-        for args in (["--head", f"--port={port}", "--include-dashboard=false"],
+        for args in (["--head", f"--port={port}", "--include-dashboard=false", f"--dashboard-port={free_port()}"],
                      [f"--address={cluster.address}", '--resources={"node2": 1}']):
             for attempt in range(1, attempts + 1):
                 node = RayCluster(cluster.address)
