@@ -84,58 +84,56 @@ def main() -> None:
     configure_offline(settings.var_dir)
 
     print(f"load average at start: {os.getloadavg()}")
-    cluster = None
-    if args.two_nodes:
-        from tests.riskgraph.ray_cluster import start_cluster
-
-        t = time.perf_counter()
-        cluster = start_cluster()
-        args.ray_address = cluster.address
-        print(f"2-node cluster started in {time.perf_counter() - t:.1f} s")
-    try:
-        run_all(args, settings)
-    finally:
-        if cluster is not None:
-            cluster.stop()
+    run_all(args, settings)
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> None:
+    """Local first (its figures survive a Ray that cannot start on a loaded machine), then Ray."""
     from asr import JobOptions, make_transcriber, transcribe_day
-    from ingest.executor import InProcess, local_executor
+    from ingest.executor import Executor, InProcess, local_executor
     from riskgraph.ray_executor import RayConfig, RayExecutor
     from riskgraph.wiring import asr_config
     from vision import DEFAULT_WEIGHTS
     from vision.batch import ReaderSpec, read_day
 
+    stages = args.stages.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         day = Path(tmp) / "day"
-        n_calls = asr_day(day, args.copies)
+        counts = {"asr": asr_day(day, args.copies), "vision": args.photos}
         vision_day(day, args.photos)
+        cfg = asr_config(settings)
+
+        def run(stage: str, name: str, ex: Executor, threads: int) -> None:
+            work = Path(tmp) / f"{stage}-{name}"
+            t = time.perf_counter()
+            if stage == "asr":
+                transcribe_day(day, work, partial(make_transcriber, replace(cfg, threads=threads)), JobOptions(),
+                               executor=ex)
+            else:
+                read_day(day, work, ReaderSpec(weights=DEFAULT_WEIGHTS), executor=ex)
+            wall = time.perf_counter() - t
+            where = f", items per node {sorted(ex.nodes.values())}" if isinstance(ex, RayExecutor) else ""
+            print(f"{stage} {name}: {counts[stage]} items in {wall:.1f} s = {counts[stage] / wall:.2f} items/s{where} "
+                  f"(load {os.getloadavg()[0]:.1f})")
+
+        for stage in stages:
+            run(stage, "local", InProcess() if stage == "asr" else local_executor(settings.vision_workers),
+                settings.asr_threads)
+        cluster = None
         ray_tmp = tempfile.mkdtemp(prefix="rg-ray-")  # short: Ray's socket paths must fit 107 bytes
         ray = RayExecutor(RayConfig(address=args.ray_address, cpus_per_worker=1, var_dir=str(settings.var_dir),
                                     temp_dir=ray_tmp))
-        cfg = asr_config(settings)
-        runs = {
-            "asr": (n_calls, lambda ex, threads, work: transcribe_day(
-                day, work, partial(make_transcriber, replace(cfg, threads=threads)), JobOptions(), executor=ex)),
-            "vision": (args.photos, lambda ex, _threads, work: read_day(
-                day, work, ReaderSpec(weights=DEFAULT_WEIGHTS), executor=ex)),
-        }
         try:
             t = time.perf_counter()
+            if args.two_nodes:
+                from tests.riskgraph.ray_cluster import start_cluster
+
+                cluster = start_cluster()
+                ray = RayExecutor(replace(ray.config, address=cluster.address))
             ray.connect()
-            print(f"ray: connected in {time.perf_counter() - t:.1f} s")
-            for stage in args.stages.split(","):
-                n, run = runs[stage]
-                local = InProcess() if stage == "asr" else local_executor(settings.vision_workers)
-                threads = settings.asr_threads
-                for name, ex, th in (("local", local, threads), ("ray", ray, 1)):
-                    t = time.perf_counter()
-                    run(ex, th, Path(tmp) / f"{stage}-{name}")
-                    wall = time.perf_counter() - t
-                    where = f", items per node {sorted(ray.nodes.values())}" if name == "ray" else ""
-                    print(f"{stage} {name}: {n} items in {wall:.1f} s = {n / wall:.2f} items/s{where} "
-                          f"(load {os.getloadavg()[0]:.1f})")
+            print(f"ray: {'2-node cluster started and ' if cluster else ''}connected in {time.perf_counter() - t:.1f} s")
+            for stage in stages:
+                run(stage, "ray", ray, 1)
                 files = ["transcripts.parquet", "quarantine/asr.parquet"] if stage == "asr" else [
                     "label_reads.parquet", "quarantine/vision.parquet"]
                 same = all((Path(tmp) / f"{stage}-local" / f).read_bytes() == (Path(tmp) / f"{stage}-ray" / f)
@@ -143,6 +141,8 @@ def run_all(args: argparse.Namespace, settings: Settings) -> None:
                 print(f"{stage}: local and Ray outputs byte-identical: {same}")
         finally:
             ray.close()
+            if cluster is not None:
+                cluster.stop()
             shutil.rmtree(ray_tmp, ignore_errors=True)
 
 
