@@ -25,6 +25,9 @@ RAY = str(Path(sys.executable).with_name("ray"))
 START_TIMEOUT_S = 180.0
 # On a loaded 2-core machine a node's agent can take longer to start than the raylet waits for it
 # (the raylet then aborts), and a worker importing torch longer than Ray's register timeout.
+# A loopback-only test cluster needs no token; without this, a token file some earlier Ray left in
+# ~/.ray switches token auth on for some processes and not others.
+TEST_AUTH_ENV = {"RAY_AUTH_MODE": "disabled"}
 SLOW_MACHINE_ENV = {"RAY_agent_register_timeout_ms": "300000", "RAY_worker_register_timeout_seconds": "300",
                     "RAY_raylet_start_wait_time_s": "180"}
 
@@ -94,6 +97,7 @@ def start_cluster(env_extra: dict[str, str] | None = None, attempts: int = 3) ->
     `ray start` gives a node a fixed 30 s to register (ray/_private/node.py); on a loaded 2-core
     machine that is sometimes too short, so a node that timed out is stopped and started again.
     """
+    os.environ.update(TEST_AUTH_ENV)  # the driver (this process) too
     env = {**os.environ, **OFFLINE_ENV, **SLOW_MACHINE_ENV, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     env.pop("RAY_ADDRESS", None)
     port = free_port()
