@@ -87,6 +87,10 @@ def _wait_started(proc: subprocess.Popen[bytes], log: Path) -> None:
             raise RuntimeError(f"ray start exited {proc.returncode}: {log.read_text()[-2000:]}")
         if "Ray runtime started" in log.read_text(errors="replace"):
             return
+        raylet = log.parent / "session_latest" / "logs" / "raylet.out"
+        if raylet.is_file() and "Check failed" in raylet.read_text(errors="replace"):
+            # the raylet aborted (its agent missed Ray's fixed ~15 s port wait); `ray start` would hang on
+            raise RuntimeError(f"the raylet aborted during start-up; see {raylet}")
         time.sleep(0.5)
     raise TimeoutError(f"Ray node did not start in {START_TIMEOUT_S:.0f} s: {log.read_text()[-2000:]}")
 
