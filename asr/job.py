@@ -150,7 +150,11 @@ def transcribe_day(day_dir: Path, work_dir: Path, make_transcriber: Callable[[],
         except MediaPathError as e:
             plan.append(QuarantineItem(STAGE, "calls.csv", call.call_id, call.line, e.reason, e.detail))
             continue
-        digest = sha256_file(path) if path.is_file() else ""
+        try:
+            digest = sha256_file(path) if path.is_file() else ""
+        except OSError as e:  # e.g. no read permission: this call is bad, the day goes on
+            plan.append(QuarantineItem(STAGE, call.audio, call.call_id, call.line, "error", f"{type(e).__name__}: {e}"))
+            continue
         if (call.call_id, digest) in done_keys:
             skipped += 1
             continue

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from riskgraph.offline import configure_offline
-from riskgraph.settings import load_settings
+from riskgraph.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 ASR_DEV = next((p / "shared" / "asr-dev" for p in ROOT.parents if (p / "shared" / "asr-dev").is_dir()), ROOT)
@@ -77,48 +77,67 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=16)
     ap.add_argument("--copies", type=int, default=1, help="copies of each asr-dev clip (distinct bytes)")
     ap.add_argument("--ray-address", default=None, help="a running cluster; default: start Ray here")
+    ap.add_argument("--two-nodes", action="store_true",
+                    help="start the tests' 2-node cluster on this machine (1 CPU each) and use it")
     ap.add_argument("--stages", default="asr,vision")
+    ap.add_argument("--skip-local", action="store_true", help="Ray runs only (no byte comparison)")
     args = ap.parse_args()
     settings = load_settings()
     configure_offline(settings.var_dir)
 
+    print(f"load average at start: {os.getloadavg()}")
+    run_all(args, settings)
+
+
+def run_all(args: argparse.Namespace, settings: Settings) -> None:
+    """Local first (its figures survive a Ray that cannot start on a loaded machine), then Ray."""
     from asr import JobOptions, make_transcriber, transcribe_day
-    from ingest.executor import InProcess, local_executor
+    from ingest.executor import Executor, InProcess, local_executor
     from riskgraph.ray_executor import RayConfig, RayExecutor
     from riskgraph.wiring import asr_config
     from vision import DEFAULT_WEIGHTS
     from vision.batch import ReaderSpec, read_day
 
-    print(f"load average at start: {os.getloadavg()}")
+    stages = args.stages.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-media-") as tmp:
         day = Path(tmp) / "day"
-        n_calls = asr_day(day, args.copies)
+        counts = {"asr": asr_day(day, args.copies), "vision": args.photos}
         vision_day(day, args.photos)
+        cfg = asr_config(settings)
+
+        def run(stage: str, name: str, ex: Executor, threads: int) -> None:
+            work = Path(tmp) / f"{stage}-{name}"
+            t = time.perf_counter()
+            if stage == "asr":
+                transcribe_day(day, work, partial(make_transcriber, replace(cfg, threads=threads)), JobOptions(),
+                               executor=ex)
+            else:
+                read_day(day, work, ReaderSpec(weights=DEFAULT_WEIGHTS), executor=ex)
+            wall = time.perf_counter() - t
+            where = f", items per node {sorted(ex.nodes.values())}" if isinstance(ex, RayExecutor) else ""
+            print(f"{stage} {name}: {counts[stage]} items in {wall:.1f} s = {counts[stage] / wall:.2f} items/s{where} "
+                  f"(load {os.getloadavg()[0]:.1f})")
+
+        for stage in stages if not args.skip_local else ():
+            run(stage, "local", InProcess() if stage == "asr" else local_executor(settings.vision_workers),
+                settings.asr_threads)
+        cluster = None
         ray_tmp = tempfile.mkdtemp(prefix="rg-ray-")  # short: Ray's socket paths must fit 107 bytes
         ray = RayExecutor(RayConfig(address=args.ray_address, cpus_per_worker=1, var_dir=str(settings.var_dir),
                                     temp_dir=ray_tmp))
-        t = time.perf_counter()
-        ray.connect()
-        print(f"ray: connected in {time.perf_counter() - t:.1f} s")
-        cfg = asr_config(settings)
-        runs = {
-            "asr": (n_calls, lambda ex, threads, work: transcribe_day(
-                day, work, partial(make_transcriber, replace(cfg, threads=threads)), JobOptions(), executor=ex)),
-            "vision": (args.photos, lambda ex, _threads, work: read_day(
-                day, work, ReaderSpec(weights=DEFAULT_WEIGHTS), executor=ex)),
-        }
         try:
-            for stage in args.stages.split(","):
-                n, run = runs[stage]
-                local = InProcess() if stage == "asr" else local_executor(settings.vision_workers)
-                threads = settings.asr_threads
-                for name, ex, th in (("local", local, threads), ("ray", ray, 1)):
-                    t = time.perf_counter()
-                    run(ex, th, Path(tmp) / f"{stage}-{name}")
-                    wall = time.perf_counter() - t
-                    where = f", items per node {sorted(ray.nodes.values())}" if name == "ray" else ""
-                    print(f"{stage} {name}: {n} items in {wall:.1f} s = {n / wall:.2f} items/s{where} "
-                          f"(load {os.getloadavg()[0]:.1f})")
+            t = time.perf_counter()
+            if args.two_nodes:
+                from tests.riskgraph.ray_cluster import start_cluster
+
+                cluster = start_cluster()
+                ray = RayExecutor(replace(ray.config, address=cluster.address))
+            ray.connect()
+            print(f"ray: {'2-node cluster started and ' if cluster else ''}connected in {time.perf_counter() - t:.1f} s")
+            for stage in stages:
+                run(stage, "ray", ray, 1)
+                if args.skip_local:
+                    continue
                 files = ["transcripts.parquet", "quarantine/asr.parquet"] if stage == "asr" else [
                     "label_reads.parquet", "quarantine/vision.parquet"]
                 same = all((Path(tmp) / f"{stage}-local" / f).read_bytes() == (Path(tmp) / f"{stage}-ray" / f)
@@ -126,6 +145,8 @@ def main() -> None:
                 print(f"{stage}: local and Ray outputs byte-identical: {same}")
         finally:
             ray.close()
+            if cluster is not None:
+                cluster.stop()
             shutil.rmtree(ray_tmp, ignore_errors=True)
 
 

@@ -86,7 +86,7 @@ class RayExecutor:
         try:
             ray.init(address=self.config.address or "local", include_dashboard=False, logging_level=logging.WARNING,
                      runtime_env={"env_vars": dict(OFFLINE_ENV)}, **kwargs)
-        except (ConnectionError, RuntimeError, ValueError) as e:
+        except Exception as e:  # Ray raises bare Exception when a node it starts does not come up
             raise RiskgraphError(f"cannot connect to the Ray cluster at {self.config.address or 'a new local Ray'}: "
                                  f"{e}; check RAY_ADDRESS (host:port of `ray start --head`)") from e
         self._started = True

@@ -1,9 +1,10 @@
 """The day's batch: returns.csv → label_reads.parquet + quarantine, resumable by content hash.
 
 Read (returns.csv, photo bytes) → process (an `ingest.executor` Executor of LabelReaders, one
-Tesseract thread each: local processes by default, Ray actors on a cluster) → write (parquet via temp file + os.replace). Every photo's outcome, good or bad, is
-checkpointed under WORK_DIR/.cache/vision/<sha256>.json as soon as it is known, so a crashed or
-interrupted run resumes where it stopped and a re-run over the same photos reads nothing again.
+Tesseract thread each: local processes by default, Ray actors on a cluster) → write (parquet via
+temp file + os.replace). Every photo's outcome, good or bad, is checkpointed under
+WORK_DIR/.cache/vision/<sha256>.json as soon as it is known, so a crashed or interrupted run
+resumes where it stopped and a re-run over the same photos reads nothing again.
 """
 
 from __future__ import annotations

@@ -25,6 +25,9 @@ RAY = str(Path(sys.executable).with_name("ray"))
 START_TIMEOUT_S = 180.0
 # On a loaded 2-core machine a node's agent can take longer to start than the raylet waits for it
 # (the raylet then aborts), and a worker importing torch longer than Ray's register timeout.
+# A loopback-only test cluster needs no token; without this, a token file some earlier Ray left in
+# ~/.ray switches token auth on for some processes and not others.
+TEST_AUTH_ENV = {"RAY_AUTH_MODE": "disabled"}
 SLOW_MACHINE_ENV = {"RAY_agent_register_timeout_ms": "300000", "RAY_worker_register_timeout_seconds": "300",
                     "RAY_raylet_start_wait_time_s": "180"}
 
@@ -68,11 +71,11 @@ class RayCluster:
 
 
 def _node_ports() -> list[str]:
-    low = free_port()
+    """The node's own fixed ports (workers take random ones: a fixed range could overlap these)."""
     return ["--node-ip-address=127.0.0.1", f"--node-manager-port={free_port()}",
             f"--object-manager-port={free_port()}", f"--runtime-env-agent-port={free_port()}",
             f"--dashboard-agent-grpc-port={free_port()}", f"--dashboard-agent-listen-port={free_port()}",
-            f"--metrics-export-port={free_port()}", f"--min-worker-port={low}", f"--max-worker-port={low + 40}",
+            f"--metrics-export-port={free_port()}",
             "--object-store-memory=100000000", "--disable-usage-stats", "--block"]
 
 
@@ -84,6 +87,10 @@ def _wait_started(proc: subprocess.Popen[bytes], log: Path) -> None:
             raise RuntimeError(f"ray start exited {proc.returncode}: {log.read_text()[-2000:]}")
         if "Ray runtime started" in log.read_text(errors="replace"):
             return
+        raylet = log.parent / "session_latest" / "logs" / "raylet.out"
+        if raylet.is_file() and "Check failed" in raylet.read_text(errors="replace"):
+            # the raylet aborted (its agent missed Ray's fixed ~15 s port wait); `ray start` would hang on
+            raise RuntimeError(f"the raylet aborted during start-up; see {raylet}")
         time.sleep(0.5)
     raise TimeoutError(f"Ray node did not start in {START_TIMEOUT_S:.0f} s: {log.read_text()[-2000:]}")
 
@@ -94,12 +101,13 @@ def start_cluster(env_extra: dict[str, str] | None = None, attempts: int = 3) ->
     `ray start` gives a node a fixed 30 s to register (ray/_private/node.py); on a loaded 2-core
     machine that is sometimes too short, so a node that timed out is stopped and started again.
     """
+    os.environ.update(TEST_AUTH_ENV)  # the driver (this process) too
     env = {**os.environ, **OFFLINE_ENV, **SLOW_MACHINE_ENV, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     env.pop("RAY_ADDRESS", None)
     port = free_port()
     cluster = RayCluster(f"127.0.0.1:{port}")
     try:
-        for args in (["--head", f"--port={port}", "--include-dashboard=false"],
+        for args in (["--head", f"--port={port}", "--include-dashboard=false", f"--dashboard-port={free_port()}"],
                      [f"--address={cluster.address}", '--resources={"node2": 1}']):
             for attempt in range(1, attempts + 1):
                 node = RayCluster(cluster.address)
