@@ -240,6 +240,22 @@ def find_rules(binary: np.ndarray) -> list[tuple[int, int]]:
                   if stats[i, 2] > 0.5 * w and stats[i, 3] < 0.05 * w)
 
 
+def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[int, ...]:
+    """x (centre) of the long vertical rules in a black-on-white label: the printed lines between
+    side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells).
+
+    A rule is thin ink at least `min_height` of the label tall; barcode bars are far shorter, and
+    the label's own frame at the edges is dropped.
+    """
+    h, w = binary.shape
+    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(1, h // 8))))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+    xs = [int(stats[i, 0] + stats[i, 2] // 2) for i in range(1, n)
+          if stats[i, 3] >= min_height * h and stats[i, 2] < 0.03 * w]
+    return tuple(sorted(x for x in xs if 0.03 * w < x < 0.97 * w))
+
+
 @dataclass(frozen=True)
 class Band:
     image: np.ndarray  # rows of the prepared label: tracking number to the end of the recipient block
