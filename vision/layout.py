@@ -42,6 +42,7 @@ _ZH_ADDRESS = re.compile(r"[省市区县镇乡村路街道巷弄号栋幢楼室�
 _ZH_CONT = re.compile(r"^[\d\u4e00-\u9fff\-—]+$")
 _EN_STREET = re.compile(r"\b\d+\s+[A-Za-z].*\b(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|"
                         r"ct|court|pl|place|apt|suite|ste|unit|hwy|pkwy|ter|cir)\b", re.I)
+_US_ZIP_END = re.compile(r"\b[A-Za-z]{2}[,.]?\s*\d{5}(?:-\d{4})?\b")
 _EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^\d{5}(?:-\d{4})?$")
 
 
@@ -110,10 +111,10 @@ def is_address(text: str) -> bool:
 
 
 def is_continuation(text: str, language: str) -> bool:
-    """A wrapped tail of an address (204室, 号1栋1703室, 80202, Springfield, IL 62704)."""
+    """A wrapped tail of an address (204室, 号1栋1703室; 80202, Springfield, IL 62704)."""
     if language == "zh":
         return bool(_ZH_CONT.match(re.sub(r"\s+", "", text))) and bool(re.search(r"[\d\u4e00-\u9fff]", text))
-    return bool(re.search(r"[A-Za-z0-9]", text))
+    return bool(_EN_CITY.search(text) or re.fullmatch(r"[A-Za-z .']+,?(\s+[A-Za-z]{2})?", text.strip()))
 
 
 @dataclass
@@ -222,6 +223,8 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             p.address_runs.append(k)
             used.add(k)
             last = r.box
+            if language == "en" and _US_ZIP_END.search(info_k.rest):
+                break  # a US address ends with its state and ZIP
         heights = sorted(rl[k].height for k in p.runs + p.address_runs)
         p.height = float(heights[len(heights) // 2])
         parties.append(p)
@@ -229,6 +232,10 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
 
     def party(p: _Party) -> LabelParty:
         address = join_address([infos[k].rest for k in p.address_runs])
+        if not _CJK.search(address):
+            address = address.lstrip(" /\\.,;:-—_'\"")
+            if m := _US_ZIP_END.search(address):
+                address = address[:m.end()]  # what follows the ZIP is a neighbour's text or a sticker
         parts = parse_address(address) if address else None
         name = re.sub(r"[|:：;]+", "", p.name).strip()
         return LabelParty(name=name, phone_raw=p.phone_raw, phone=p.phone, address=address,

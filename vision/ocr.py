@@ -81,15 +81,21 @@ def split_runs(words: list[tuple[str, float, Box]], cuts: tuple[int, ...], gap_h
     their rows align; the printed rule or the white gap between the columns separates them again.
     """
     runs: list[list[tuple[str, float, Box]]] = []
+    split = False
     for word in words:
-        if runs:
+        if re.fullmatch(r"[|¦]+", word[0]):  # the rule itself, read as a bar
+            split = True
+            continue
+        if runs and not split:
             prev = runs[-1][-1][2]
             height = max(prev[3] - prev[1], word[2][3] - word[2][1], 1)
-            crosses = any(prev[2] <= x <= word[2][0] + 2 for x in cuts)
+            centres = ((prev[0] + prev[2]) / 2, (word[2][0] + word[2][2]) / 2)
+            crosses = any((centres[0] < x) != (centres[1] < x) for x in cuts)
             if not crosses and word[2][0] - prev[2] <= gap_heights * height:
                 runs[-1].append(word)
                 continue
         runs.append([word])
+        split = False
     return runs
 
 
