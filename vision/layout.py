@@ -43,7 +43,7 @@ _ZH_CONT = re.compile(r"^[\d\u4e00-\u9fff\-—]+$")
 _EN_STREET = re.compile(r"\b\d+\s+[A-Za-z].*\b(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|"
                         r"ct|court|pl|place|apt|suite|ste|unit|hwy|pkwy|ter|cir)\b", re.I)
 _US_ZIP_END = re.compile(r"\b[A-Za-z]{2}[,.]?\s*\d{5}(?:-\d{4})?\b")
-_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^\d{5}(?:-\d{4})?$")
+_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^([A-Za-z]{2}\s+)?\d{5}(?:-\d{4})?$")
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,9 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             r, info_k = rl[k], infos[k]
             if r.box[1] - last[3] > 1.6 * max(r.height, rl[i].height):
                 break
-            if _x_overlap((col[0], 0, col[1], 0), r.box) <= 0.5 * min(col[1] - col[0], r.box[2] - r.box[0]):
+            degenerate = r.box[2] - r.box[0] < 0.25 * r.height * len(r.text)  # Tesseract lost the word's x
+            if not degenerate and _x_overlap((col[0], 0, col[1], 0), r.box) <= 0.5 * min(col[1] - col[0],
+                                                                                         r.box[2] - r.box[0]):
                 continue  # another column
             if info_k.phone or info_k.side or info_k.noise:
                 break
@@ -230,8 +232,19 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
         parties.append(p)
     tracking = next((x.tracking for x in infos if x.tracking), "")
 
+    def reading_order(ks: list[int]) -> list[int]:
+        """Address runs row by row (centres within half a line), left to right within a row."""
+        rows: list[list[int]] = []
+        for k in sorted(ks, key=lambda k: rl[k].box[1] + rl[k].box[3]):
+            centre = (rl[k].box[1] + rl[k].box[3]) / 2
+            if rows and abs(centre - sum(rl[rows[-1][0]].box[1::2]) / 2) < 0.5 * rl[rows[-1][0]].height:
+                rows[-1].append(k)
+            else:
+                rows.append([k])
+        return [k for row in rows for k in sorted(row, key=lambda k: rl[k].box[0])]
+
     def party(p: _Party) -> LabelParty:
-        address = join_address([infos[k].rest for k in p.address_runs])
+        address = join_address([infos[k].rest for k in reading_order(p.address_runs)])
         if not _CJK.search(address):
             address = address.lstrip(" /\\.,;:-—_'\"")
             if m := _US_ZIP_END.search(address):
