@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from vision.errors import VisionError
-from vision.records import OcrLine, TextLine
+from vision.records import TextLine
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef0-9])"
@@ -151,48 +151,16 @@ class TesseractOcr:
             api.End()
         self._apis.clear()
 
-    def read_line(self, image: np.ndarray) -> str:
-        """One line of text (`lang`, single-line mode), "" if nothing was read: a cheap probe (≈ 10–30 ms)."""
-        return " ".join(t for t, _, _ in self._lines(image, self.cfg.lang, 7))
-
-    def read_lines(self, image: np.ndarray, latin: bool = False) -> tuple[OcrLine, ...]:
-        """Lines top to bottom of a grayscale/binary uint8 image; empty lines are dropped.
-
-        `latin`: the caller knows the label is Latin-script (its heading read as TO:), so it is read
-        once, with `latin_lang`, instead of with `lang` first.
+    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]:
+        """Every run of text on a binary label with its box, in Tesseract's reading order.
 
         The label is read with `lang` (chi_sim, whose Latin is passable); if that finds no CJK the
         label is Latin-script and is read again with `latin_lang`, whose letters are better
         (chi_sim reads "Apt 11B" as "11B" but also "Johnson" as "johnson", eng+chi_sim mixes
         both models per word and misreads 号 between wide digits as digits). On a Chinese label a
-        short low-confidence line (a wrapped 室 or digit) is read again alone as one line, with
-        `retry_lang` and with `latin_lang`; the most confident reading wins.
-        """
-        if latin and self.cfg.latin_lang:
-            return tuple(OcrLine(t, c) for t, c, _ in self._lines(image, self.cfg.latin_lang, self.cfg.psm))
-        lines = self._lines(image, self.cfg.lang, self.cfg.psm)
-        if not is_cjk_text(lines):
-            if self.cfg.latin_lang and self.cfg.latin_lang != self.cfg.lang:
-                lines = self._lines(image, self.cfg.latin_lang, self.cfg.psm)
-            return tuple(OcrLine(t, c) for t, c, _ in lines)
-        out = []
-        for text, conf, (x0, y0, x1, y1) in merge_split_glyphs(lines, self.cfg.retry_max_chars):
-            if conf < self.cfg.retry_below and len(text.replace(" ", "")) <= self.cfg.retry_max_chars:
-                pad = max(4, (y1 - y0) // 3)
-                crop = image[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad]
-                for lang in (self.cfg.retry_lang, self.cfg.latin_lang) if crop.size else ():
-                    again = self._lines(crop, lang, 7)  # 7: one text line
-                    if len(again) == 1 and again[0][1] > conf:
-                        text, conf = again[0][0], again[0][1]
-            out.append(OcrLine(text, conf))
-        return tuple(out)
-
-    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]:
-        """Every run of text on a binary label with its box, in Tesseract's reading order.
-
-        As `read_lines` (chi_sim first, `latin_lang` again if the label is Latin-script, short
-        low-confidence CJK runs re-read alone), but each line is split into runs at the column
-        rules `cuts` and at wide gaps, and the boxes are kept for the layout analysis.
+        short low-confidence run (a wrapped 室 or digit) is read again alone as one line, with
+        `retry_lang` and with `latin_lang`; the most confident reading wins. Each Tesseract line
+        is split into runs at the column rules `cuts` and at wide gaps; boxes are kept for the layout.
         """
         lines = self._lines(image, self.cfg.lang, self.cfg.psm, cuts)
         if not is_cjk_text(lines):

@@ -12,7 +12,7 @@ Tesseract's OSD (≈ 0.2 s, as much as a read) and then the remaining turns.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import cv2
@@ -108,6 +108,7 @@ class LabelReader:
     fraud: FraudAddressIndex | None = None
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     times: StageTimes = field(default_factory=StageTimes)
+    read_sender: bool = True  # False: the sender fields are left empty (the graph joins on the recipient only)
     osd_min_confidence: float = 0.0  # below this OSD's answer is tried after the other turns, not before (its answers on 40 turned labels were right down to 0.3)
 
     def read(self, rgb: np.ndarray) -> LabelRead:
@@ -128,6 +129,8 @@ class LabelReader:
         fields = attempt.result.fields
         if fields is None:
             raise BadPhotoError("ocr_empty", attempt.result.seen)
+        if not self.read_sender:
+            fields = replace(fields, sender=None)
         match = self.fraud.match(fields.recipient.address_key) if self.fraud else None
         lines = tuple(OcrLine(r.text, r.confidence) for r in attempt.runs)
         skew = (prepared.skew_deg + 90.0 * attempt.quarter_turns + 180.0) % 360.0 - 180.0

@@ -102,7 +102,7 @@ def read_cmd(ctx: typer.Context,
              workers: int = typer.Option(2, help="processes (one Tesseract thread each)"),
              weights: Path = typer.Option(WEIGHTS, help="label detector weights"),
              sender: bool = typer.Option(True, "--sender/--no-sender",
-                                         help="also OCR the sender block (--no-sender: recipient only, faster)")) -> None:
+                                         help="write the sender fields too (--no-sender: recipient only; the whole label is read either way)")) -> None:
     """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
