@@ -148,8 +148,9 @@ def _above(runs: list[TextLine], i: int, used: set[int], width: float) -> int | 
     for j, r in enumerate(runs):
         if j == i or j in used:
             continue
-        gap = box[1] - r.box[3]
-        if -0.3 * r.height <= gap <= 2.0 * max(r.height, runs[i].height) and (
+        gap = box[1] - r.box[3]  # Tesseract's line boxes of a small caption over a line may overlap it
+        above = r.box[1] + r.box[3] < box[1] + box[3]
+        if above and -0.6 * r.height <= gap <= 2.0 * max(r.height, runs[i].height) and (
                 _x_overlap(box, r.box) > 0 or abs(box[0] - r.box[0]) < 0.08 * width):
             if best is None or gap < best_gap:
                 best, best_gap = j, gap
