@@ -112,8 +112,8 @@ def is_address(text: str) -> bool:
 
 def is_continuation(text: str, language: str) -> bool:
     """A wrapped tail of an address (204室, 号1栋1703室; 80202, Springfield, IL 62704)."""
-    if language == "zh":
-        return bool(_ZH_CONT.match(re.sub(r"\s+", "", text))) and bool(re.search(r"[\d\u4e00-\u9fff]", text))
+    if language == "zh":  # digits or a unit word: a shop name or debris under the block is not a tail
+        return bool(_ZH_CONT.match(re.sub(r"\s+", "", text))) and bool(re.search(r"[\d号栋幢楼室单元层]", text))
     return bool(_EN_CITY.search(text) or re.fullmatch(r"[A-Za-z .']+,?(\s+[A-Za-z]{2})?", text.strip()))
 
 
@@ -219,6 +219,9 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             if not degenerate and _x_overlap((col[0], 0, col[1], 0), r.box) <= 0.5 * min(col[1] - col[0],
                                                                                          r.box[2] - r.box[0]):
                 continue  # another column
+            if p.address_runs and abs((r.box[1] + r.box[3]) - (last[1] + last[3])) < rl[p.address_runs[-1]].height \
+                    and r.box[2] <= last[0] + 8:
+                continue  # on the row just taken, left of it: the row pass below decides
             if info_k.phone or info_k.side or info_k.noise:
                 break
             if not (is_address(info_k.rest) or (p.address_runs and is_continuation(info_k.rest, language))):
@@ -228,6 +231,15 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             last = r.box
             if language == "en" and _US_ZIP_END.search(info_k.rest):
                 break  # a US address ends with its state and ZIP
+        for k in range(len(rl)):  # the head of a line Tesseract split off (often with a lost box): same row
+            if k in used or infos[k].phone or infos[k].side or infos[k].noise or not _CJK.search(infos[k].rest):
+                continue
+            r = rl[k]
+            row = next((a for a in p.address_runs if abs((r.box[1] + r.box[3]) - sum(rl[a].box[1::2])) < rl[a].height
+                        and r.box[2] <= rl[a].box[0] + 8), None)
+            if row is not None:
+                p.address_runs.append(k)
+                used.add(k)
         heights = sorted(rl[k].height for k in p.runs + p.address_runs)
         p.height = float(heights[len(heights) // 2])
         parties.append(p)
