@@ -74,13 +74,15 @@ def train_detector_cmd(ctx: typer.Context,
 
 def _model_card(s: dict[str, object], argv: list[str]) -> str:
     command = "riskgraph " + " ".join(argv[1:]) if argv else "riskgraph vision train-detector"
+    names = s["templates"]
+    templates = ", ".join(str(n) for n in names) if isinstance(names, list) else ""
     return f"""# label_detector.pt
 
 YOLOv8n (ultralytics `yolov8n.yaml`, trained from scratch: no pretrained weights), 2 classes:
 0 = `label` (the shipping label), 1 = `address_block` (the printed recipient address lines).
 
 - **Data**: {s["n_train"]} training + {s["n_val"]} validation photos rendered by
-  `riskgraph.vision_data.write_yolo_dataset` (label templates: {", ".join(map(str, s["templates"])) or "classic"};
+  `riskgraph.vision_data.write_yolo_dataset` (label templates: {templates or "classic"};
   the held-out templates of `riskgraph.vision_data.HELD_OUT_TEMPLATES` never), seed {s["seed"]};
   {float(str(s["wild_share"])):.0%} at `wild` difficulty (any orientation, folds, stickers),
   {float(str(s["hard_share"])):.0%} at `hard`, the rest `default`; 640x480 JPEG.
