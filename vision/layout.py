@@ -219,8 +219,8 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             if not degenerate and _x_overlap((col[0], 0, col[1], 0), r.box) <= 0.5 * min(col[1] - col[0],
                                                                                          r.box[2] - r.box[0]):
                 continue  # another column
-            if p.address_runs and abs((r.box[1] + r.box[3]) - (last[1] + last[3])) < rl[p.address_runs[-1]].height \
-                    and r.box[2] <= last[0] + 8:
+            if degenerate and p.address_runs and r.box[2] <= last[0] + 8 and \
+                    abs((r.box[1] + r.box[3]) - (last[1] + last[3])) < rl[p.address_runs[-1]].height:
                 continue  # on the row just taken, left of it: the row pass below decides
             if info_k.phone or info_k.side or info_k.noise:
                 break
@@ -231,10 +231,11 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             last = r.box
             if language == "en" and _US_ZIP_END.search(info_k.rest):
                 break  # a US address ends with its state and ZIP
-        for k in range(len(rl)):  # the head of a line Tesseract split off (often with a lost box): same row
-            if k in used or infos[k].phone or infos[k].side or infos[k].noise or not _CJK.search(infos[k].rest):
-                continue
+        for k in range(len(rl)):  # the head of a line Tesseract split off with a lost box: same row, left
             r = rl[k]
+            if k in used or infos[k].phone or infos[k].side or infos[k].noise or not _CJK.search(infos[k].rest) \
+                    or r.box[2] - r.box[0] >= 0.25 * r.height * len(r.text):
+                continue  # a run with a real box left of the address is another column's
             row = next((a for a in p.address_runs if abs((r.box[1] + r.box[3]) - sum(rl[a].box[1::2])) < rl[a].height
                         and r.box[2] <= rl[a].box[0] + 8), None)
             if row is not None:
