@@ -168,6 +168,20 @@ def _left_caption(runs: list[TextLine], infos: list[RunInfo], i: int, width: flo
     return None
 
 
+def _caption_above(runs: list[TextLine], infos: list[RunInfo], i: int, width: float) -> str | None:
+    """The side of the nearest caption-only run over run i in its column, within three line heights
+    (past a misread run between them: debris of a boxed caption, a stamp)."""
+    box, best, best_gap = runs[i].box, None, 0.0
+    for j, r in enumerate(runs):
+        if j == i or not infos[j].side or infos[j].rest:
+            continue
+        gap = box[1] - r.box[3]
+        if r.box[1] + r.box[3] < box[1] + box[3] and gap <= 3.0 * max(r.height, runs[i].height) and (
+                _x_overlap(box, r.box) > 0 or abs(box[0] - r.box[0]) < 0.08 * width) and (best is None or gap < best_gap):
+            best, best_gap = infos[j].side, gap
+    return best
+
+
 def _completeness(address: str) -> int:
     """2: a full address (district and street, or street and city/postcode), 1: partial, 0: none."""
     if not address:
@@ -205,7 +219,8 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
                     p.side = infos[k].side  # a caption on its own line over the name
                     used.add(k)
         if p.side is None:
-            p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width)
+            p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width) \
+                or _caption_above(rl, infos, top, width)
         # the address: runs under the phone in its column, one line spacing apart
         last = rl[i].box
         col = (min(rl[k].box[0] for k in p.runs), max(rl[k].box[2] for k in p.runs))
