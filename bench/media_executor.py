@@ -57,8 +57,7 @@ def asr_day(day: Path, copies: int) -> int:
 
 
 def vision_day(day: Path, photos: int) -> None:
-    from riskgraph.vision_data import random_label_text
-
+    from simulate.detector_data import random_label_text
     from simulate.media.parcel import render_parcel_photo
 
     (day / "parcels").mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=40)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--stage-photos", type=int, default=10, help="photos timed stage by stage in one process")
-    ap.add_argument("--no-sender", action="store_true", help="OCR the recipient band only")
+    ap.add_argument("--no-sender", action="store_true", help="leave the sender fields empty")
     ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
     args = ap.parse_args()
     settings = load_settings()
@@ -70,7 +70,6 @@ def main() -> None:
     from vision.batch import ReaderSpec, read_day
     from vision.detector import DetectorConfig, LabelDetector
     from vision.ocr import OcrConfig, TesseractOcr
-    from vision.preprocess import PreprocessConfig
     from vision.reader import LabelReader
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,7 +98,7 @@ def main() -> None:
             print(f"read_day after start-up (first photo {done[0] - t0:.1f} s): {steady:.2f} labels/s")
 
         reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()),
-                             preprocess=PreprocessConfig(sender=not args.no_sender))
+                             read_sender=not args.no_sender)
         reader.read(photos[0])  # warm-up: model load, first inference
         reader.times.__init__()  # type: ignore[misc]
         per_photo = []

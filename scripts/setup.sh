@@ -17,7 +17,7 @@ mvn_package() {
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 # 1. Debian packages
-APT_PKGS=(tesseract-ocr tesseract-ocr-chi-sim ffmpeg espeak-ng fonts-noto-cjk fonts-dejavu-core sox)
+APT_PKGS=(tesseract-ocr tesseract-ocr-chi-sim ffmpeg espeak-ng fonts-noto-cjk fonts-dejavu-core fonts-dejavu-extra fonts-arphic-ukai sox)
 java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
 if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ]; then APT_PKGS+=(openjdk-17-jdk-headless); fi
 command -v mvn >/dev/null || APT_PKGS+=(maven)

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 RETURNS_COLUMNS = ("return_id", "order_id", "account_id", "reason", "photo", "created_at")
 STAGE = "vision"
-CACHE_VERSION = 4  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR, 3: + sender band, 4: scores in [0, 1])
+CACHE_VERSION = 5  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR, 3: + sender band, 4: layout reader, 5: scores in [0, 1])
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class ReaderSpec:
     fraud_csv: Path | None = None
     fraud_threshold: float = 92.0
     max_pixels: int = DEFAULT_MAX_PIXELS
-    read_sender: bool = True  # OCR the sender band too (≈ 1.7x the OCR time; the graph joins on the recipient)
+    read_sender: bool = True  # write the sender fields (the whole label is read either way; the graph joins on the recipient)
 
 
 @dataclass(frozen=True)
@@ -84,14 +84,12 @@ class PhotoReading:
         from vision.detector import DetectorConfig, LabelDetector
         from vision.fraud import read_fraud_addresses
         from vision.ocr import OcrConfig, TesseractOcr
-        from vision.preprocess import PreprocessConfig
         from vision.reader import LabelReader
 
         spec = self.spec
         fraud = read_fraud_addresses(spec.fraud_csv, spec.fraud_threshold) if spec.fraud_csv else None
         reader = LabelReader(LabelDetector(DetectorConfig(spec.weights, spec.imgsz)),
-                             TesseractOcr(OcrConfig(lang=spec.lang, threads=1)), fraud,
-                             PreprocessConfig(sender=spec.read_sender))
+                             TesseractOcr(OcrConfig(lang=spec.lang, threads=1)), fraud, read_sender=spec.read_sender)
 
         def read(task: PhotoTask) -> dict[str, Any]:
             return process_photo(reader, read_verified(task.path, task.digest), spec.max_pixels)

@@ -24,15 +24,6 @@ class PreprocessConfig:
     # sender ≈30 px; at 1100 the cubic upscale blurred B into 8 and OCR took 1.5× as long)
     min_quad_area: float = 0.45  # a paper quad must cover this share of the crop to be trusted
     mask_barcode: bool = True  # whiten barcodes: Tesseract spends time on them and returns only debris
-    # The recipient band OCR reads instead of the whole label (OCR time grows with the text laid out):
-    # tracking number, rule, recipient heading, name + phone, address lines, up to the next rule.
-    # Margins are fractions of the rectified label width.
-    band: bool = True  # False: OCR the whole label (title and barcode area too)
-    sender: bool = True  # also OCR the sender band (the block under the recipient's lower rule)
-    band_above: float = 0.065  # above the rule over the recipient block: the tracking number (≈ 0.05)
-    band_above_block: float = 0.22  # no rule found: above the address block (tracking no. to address ≈ 0.19)
-    band_below: float = 0.03  # no rule found below: under the address block
-    heading_height: float = 0.06  # the recipient heading's line under its rule (bold 24 px of a 640 px label)
 
 
 @dataclass(frozen=True)
@@ -226,62 +217,17 @@ def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> P
     return Prepared(prepared.binary, prepared.skew_deg, False, prepared.to_binary @ from_photo)
 
 
-def find_rules(binary: np.ndarray) -> list[tuple[int, int]]:
-    """(top, bottom) rows of the long horizontal rules in a black-on-white label, top to bottom.
+def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[int, ...]:
+    """x (centre) of the long vertical rules in a black-on-white label: the printed lines between
+    side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells).
 
-    A rule is ink at least half the image wide and thin; it may be tilted by a degree or two
-    after rectification, hence the vertical dilation before the wide horizontal opening.
+    A rule is thin ink at least `min_height` of the label tall; barcode bars are far shorter, and
+    the label's own frame at the edges is dropped.
     """
     h, w = binary.shape
-    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, w // 8), 1)))
+    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(1, h // 8))))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
-    return sorted((int(stats[i, 1]), int(stats[i, 1] + stats[i, 3])) for i in range(1, n)
-                  if stats[i, 2] > 0.5 * w and stats[i, 3] < 0.05 * w)
-
-
-@dataclass(frozen=True)
-class Band:
-    image: np.ndarray  # rows of the prepared label: tracking number to the end of the recipient block
-    heading: np.ndarray | None  # the line right under the rule above the recipient block (收件人 / TO:), if found
-    sender: np.ndarray | None = None  # rows from the rule under the recipient block to the next rule or the end
-
-
-def recipient_band(prepared: Prepared, block: Detection, cfg: PreprocessConfig) -> Band | None:
-    """The rows of `prepared.binary` from the tracking number to the end of the recipient block.
-
-    The label's layout puts the recipient block between two printed rules (the tracking number
-    just above the first). `block`, the detector's address_block box in photo pixels, only picks
-    those rules: its centre is mapped through the label's rectification (the box is an axis-aligned
-    hull of a tilted block, so its corners are not the block's, but its centre is). Without a rule
-    on a side, the mapped box edge plus a margin bounds the band. None (read the whole label) if
-    the geometry is unknown or the block's centre is not on the label.
-    """
-    if prepared.to_binary is None:
-        return None
-    h, w = prepared.binary.shape
-    corners = np.array([[[block.x0, block.y0], [block.x1, block.y0], [block.x1, block.y1], [block.x0, block.y1],
-                         [(block.x0 + block.x1) / 2, (block.y0 + block.y1) / 2]]], np.float64)
-    ys = cv2.perspectiveTransform(corners, prepared.to_binary)[0][:, 1]
-    centre = float(ys[4])
-    if not 0 < centre < h:
-        return None
-    rules = find_rules(prepared.binary)
-    above = [top for top, bottom in rules if bottom < centre]
-    below = [top for top, _ in rules if top > centre]
-    top = above[-1] - cfg.band_above * w if above else float(ys[:4].min()) - cfg.band_above_block * w
-    bottom = below[0] if below else float(ys[:4].max()) + cfg.band_below * w
-    y0, y1 = max(0, int(top)), min(h, int(np.ceil(bottom)))
-    if y1 - y0 <= 0.05 * w:
-        return None
-    heading = None
-    if above:
-        rule_bottom = next(b for t, b in rules if t == above[-1])
-        heading = prepared.binary[rule_bottom:min(y1, rule_bottom + int(cfg.heading_height * w))]
-    sender = None
-    if below and cfg.sender:  # the layout's sender block: under the recipient block's lower rule
-        rule_bottom = next(b for t, b in rules if t == below[0])
-        end = below[1] if len(below) > 1 else h
-        if end - rule_bottom > 0.05 * w:
-            sender = prepared.binary[rule_bottom:end]
-    return Band(prepared.binary[y0:y1], heading if heading is not None and heading.size else None, sender)
+    xs = [int(stats[i, 0] + stats[i, 2] // 2) for i in range(1, n)
+          if stats[i, 3] >= min_height * h and stats[i, 2] < 0.03 * w]
+    return tuple(sorted(x for x in xs if 0.03 * w < x < 0.97 * w))

@@ -1,25 +1,51 @@
-"""One photo → LabelRead: detect, rectify, OCR, parse, fraud-match. The seams are passed in.
+"""One photo → LabelRead: detect, rectify, orient, OCR, read the layout, fraud-match. The seams are passed in.
 
-OCR reads the recipient band (tracking number to the end of the detected address block) and the
-sender band under it, not the whole label: Tesseract's time grows with the text it lays out, and
-the title and barcode area are a large part of it. `PreprocessConfig(sender=False)` skips the
-sender band (the graph joins on the recipient only); `PreprocessConfig(band=False)` reads the
-whole label.
+The whole label is read (no template says where the recipient is): Tesseract's runs, split at the
+label's column rules, go to `vision.layout`, which finds the recipient by content and geometry.
+
+Orientation: the paper quad is warped upright up to a quarter turn, so the text may still be
+sideways or upside down. The reader tries the likely orientation first (text lines run along
+the axis whose ink profile alternates most), and only if that read finds no recipient asks
+Tesseract's OSD (≈ 0.2 s, as much as a read) and then the remaining turns.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from vision.errors import BadPhotoError
 from vision.fraud import FraudAddressIndex
-from vision.parse import is_latin_recipient_heading, parse_label
-from vision.preprocess import PreprocessConfig, prepare_label, recipient_band
-from vision.records import Detection, LabelRead, OcrLine
+from vision.layout import LayoutResult, read_layout
+from vision.preprocess import PreprocessConfig, find_column_rules, mask_barcodes, prepare_label
+from vision.records import Detection, LabelRead, OcrLine, TextLine
+
+
+def label_region(boxes: tuple[Detection, ...], min_overlap: float = 0.3) -> Detection | None:
+    """The most confident label box grown by the other label boxes that mostly overlap it.
+
+    A label that fills the photo sideways or at an odd angle is often detected as overlapping
+    fragments; their hull is the label (the paper quad inside the crop then fixes the corners).
+    A second label elsewhere in the photo overlaps little and stays out.
+    """
+    labels = sorted((b for b in boxes if b.cls == "label"), key=lambda b: -b.confidence)
+    if not labels:
+        return None
+    x0, y0, x1, y1 = labels[0].x0, labels[0].y0, labels[0].x1, labels[0].y1
+    grown = True
+    while grown:
+        grown = False
+        for b in labels[1:]:
+            inter = max(0.0, min(x1, b.x1) - max(x0, b.x0)) * max(0.0, min(y1, b.y1) - max(y0, b.y0))
+            inside = b.x0 >= x0 and b.y0 >= y0 and b.x1 <= x1 and b.y1 <= y1
+            if not inside and inter >= min_overlap * (b.x1 - b.x0) * (b.y1 - b.y0):
+                x0, y0, x1, y1 = min(x0, b.x0), min(y0, b.y0), max(x1, b.x1), max(y1, b.y1)
+                grown = True
+    return Detection("label", x0, y0, x1, y1, labels[0].confidence)
 
 
 class Detector(Protocol):
@@ -27,9 +53,9 @@ class Detector(Protocol):
 
 
 class Ocr(Protocol):
-    def read_line(self, image: np.ndarray) -> str: ...
+    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]: ...
 
-    def read_lines(self, image: np.ndarray, latin: bool = False) -> tuple[OcrLine, ...]: ...
+    def orientation(self, image: np.ndarray) -> tuple[int, float] | None: ...
 
 
 @dataclass
@@ -41,6 +67,38 @@ class StageTimes:
     ocr: float = 0.0
     parse: float = 0.0
     photos: int = 0
+    turns: int = 0  # reads of a turned label beyond the first (orientation search)
+
+
+def sideways(binary: np.ndarray) -> bool:
+    """True if the text lines look vertical: the column ink profile alternates more than the row profile."""
+    ink = (binary < 128).astype(np.float32)
+    rows, cols = ink.mean(axis=1), ink.mean(axis=0)
+    return float(np.std(np.diff(cols))) > float(np.std(np.diff(rows)))
+
+
+def turn(binary: np.ndarray, quarter_turns: int, width: int) -> np.ndarray:
+    """The label turned by `quarter_turns` × 90° counter-clockwise; a sideways turn is rescaled to `width`
+    and its barcodes (now upright) masked."""
+    k = quarter_turns % 4
+    out = np.ascontiguousarray(np.rot90(binary, k))
+    if k % 2:
+        scale = width / out.shape[1]
+        out = cv2.resize(out, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
+        _, out = cv2.threshold(out, 127, 255, cv2.THRESH_BINARY)
+        out = mask_barcodes(out)
+    return out
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    quarter_turns: int
+    runs: tuple[TextLine, ...]
+    result: LayoutResult
+
+    @property
+    def found(self) -> bool:
+        return self.result.fields is not None
 
 
 @dataclass
@@ -50,38 +108,59 @@ class LabelReader:
     fraud: FraudAddressIndex | None = None
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
     times: StageTimes = field(default_factory=StageTimes)
+    read_sender: bool = True  # False: the sender fields are left empty (the graph joins on the recipient only)
+    osd_min_confidence: float = 0.0  # below this OSD's answer is tried after the other turns, not before (its answers on 40 turned labels were right down to 0.3)
 
     def read(self, rgb: np.ndarray) -> LabelRead:
         """Read one RGB photo; raises BadPhotoError("no_label" | "ocr_empty") for the quarantine."""
         t0 = time.perf_counter()
         boxes = self.detector.detect(rgb)
         t1 = time.perf_counter()
-        label = next((b for b in boxes if b.cls == "label"), None)
+        label = label_region(boxes)
         if label is None:
             self._add(t0, t1, t1, t1)
             raise BadPhotoError("no_label", "the detector found no shipping label")
         block = next((b for b in boxes if b.cls == "address_block"), None)
         prepared = prepare_label(rgb, label, self.preprocess)
-        band = recipient_band(prepared, block, self.preprocess) if block and self.preprocess.band else None
         t2 = time.perf_counter()
-        # An English label's heading reads as TO: in a ~20 ms probe; it is then read once with eng
-        # instead of with chi_sim first and again with eng.
-        latin = band is not None and band.heading is not None and is_latin_recipient_heading(
-            self.ocr.read_line(band.heading))
-        lines = self.ocr.read_lines(band.image if band is not None else prepared.binary, latin)
-        if band is not None and band.sender is not None:
-            lines = lines + self.ocr.read_lines(band.sender, latin)
-        fields = parse_label(lines) if lines else None
-        if band is not None and (fields is None or not fields.recipient.address):
-            # the band missed the recipient (a misplaced box, an odd layout): read the whole label
-            lines = self.ocr.read_lines(prepared.binary)
-            fields = parse_label(lines) if lines else None
+        attempt = self._read_oriented(prepared.binary)
         t3 = time.perf_counter()
         self._add(t0, t1, t2, t3)
+        fields = attempt.result.fields
         if fields is None:
-            raise BadPhotoError("ocr_empty", f"OCR read {len(lines)} lines but no recipient block")
+            raise BadPhotoError("ocr_empty", attempt.result.seen)
+        if not self.read_sender:
+            fields = replace(fields, sender=None)
         match = self.fraud.match(fields.recipient.address_key) if self.fraud else None
-        return LabelRead(label, block, round(prepared.skew_deg, 2), lines, fields, match)
+        lines = tuple(OcrLine(r.text, r.confidence) for r in attempt.runs)
+        skew = (prepared.skew_deg + 90.0 * attempt.quarter_turns + 180.0) % 360.0 - 180.0
+        return LabelRead(label, block, round(skew, 2), lines, fields, match)
+
+    def _attempt(self, binary: np.ndarray, quarter_turns: int) -> _Attempt:
+        image = turn(binary, quarter_turns, self.preprocess.target_width)
+        runs = self.ocr.read_layout(image, find_column_rules(image))
+        return _Attempt(quarter_turns % 4, runs, read_layout(runs, image.shape[1]))
+
+    def _read_oriented(self, binary: np.ndarray) -> _Attempt:
+        """The first orientation whose read finds a recipient: the likely one, then OSD's, then the rest."""
+        first = self._attempt(binary, 1 if sideways(binary) else 0)
+        if first.found:
+            return first
+        tried = {first.quarter_turns}
+        order = []
+        osd = self.ocr.orientation(turn(binary, first.quarter_turns, self.preprocess.target_width))
+        if osd is not None and osd[0] and osd[1] >= self.osd_min_confidence:
+            order.append((first.quarter_turns + osd[0] // 90) % 4)
+        order += [(first.quarter_turns + k) % 4 for k in (2, 1, 3)]
+        for k in order:
+            if k in tried:
+                continue
+            tried.add(k)
+            self.times.turns += 1
+            again = self._attempt(binary, k)
+            if again.found:
+                return again
+        return first
 
     def _add(self, t0: float, t1: float, t2: float, t3: float) -> None:
         self.times.detect += t1 - t0

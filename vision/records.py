@@ -28,6 +28,19 @@ class OcrLine:
 
 
 @dataclass(frozen=True)
+class TextLine:
+    """One run of words on one Tesseract text line, split at column rules and wide gaps (layout input)."""
+
+    text: str  # spaces between CJK characters removed
+    confidence: float  # mean word confidence, 0..100
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the image OCR read
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+@dataclass(frozen=True)
 class LabelParty:
     """The recipient or sender block of a label, as read."""
 

@@ -26,17 +26,28 @@ def train_detector_cmd(ctx: typer.Context,
                        n_train: int = typer.Option(240, help="training photos"),
                        n_val: int = typer.Option(30, help="validation photos"),
                        hard_share: float = typer.Option(0.33, help="share of photos rendered at hard difficulty"),
+                       templates: str = typer.Option("classic", help='label templates: "classic" (the original '
+                                                     'label), "tune" (every template but the held-out ones) or a '
+                                                     'comma-separated list'),
+                       wild_share: float = typer.Option(0.0, help="with templates: share of photos at wild difficulty "
+                                                        "(any orientation, folds, stickers)"),
                        device: str = typer.Option("cpu", help='"cpu" or a CUDA device index such as "0"'),
                        epochs: int = typer.Option(30),
                        imgsz: int = typer.Option(320, help="training image size, pixels"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
     """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
-    from simulate.detector_data import DatasetSpec, existing_dataset, write_yolo_dataset
+    from simulate.detector_data import TUNE_TEMPLATES, DatasetSpec, existing_dataset, write_yolo_dataset
+    from simulate.media.labels import TEMPLATES
     from vision.detector import TrainConfig, train_detector
 
     settings = settings_from(ctx)
+    names = () if templates == "classic" else TUNE_TEMPLATES if templates == "tune" else tuple(templates.split(","))
+    unknown = [n for n in names if n not in TEMPLATES]
+    if unknown:
+        raise typer.BadParameter(f"unknown templates {unknown}; known: {', '.join(TEMPLATES)}", param_hint="--templates")
     work = settings.var_dir / "vision" / f"detector-seed{seed}"
-    spec = DatasetSpec(work / "dataset", n_train, n_val, seed, hard_share=hard_share)
+    spec = DatasetSpec(work / "dataset", n_train, n_val, seed, hard_share=hard_share, templates=names,
+                       wild_share=wild_share)
     data = existing_dataset(spec)  # rendering is a pure function of the spec: reuse an identical one
     if work.exists():
         for child in work.iterdir():
@@ -52,7 +63,7 @@ def train_detector_cmd(ctx: typer.Context,
     tmp.replace(out)
     summary = {"weights": str(out), "val_map50": round(result.map50, 4), "val_map50_95": round(result.map50_95, 4),
                "epochs": epochs, "imgsz": imgsz, "n_train": n_train, "n_val": n_val, "seed": seed,
-               "hard_share": hard_share, "device": device,
+               "hard_share": hard_share, "device": device, "templates": list(names), "wild_share": wild_share,
                "size_mb": round(out.stat().st_size / 2**20, 2)}
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     card = out.parent / "MODEL_CARD.md"
@@ -63,14 +74,18 @@ def train_detector_cmd(ctx: typer.Context,
 
 def _model_card(s: dict[str, object], argv: list[str]) -> str:
     command = "riskgraph " + " ".join(argv[1:]) if argv else "riskgraph vision train-detector"
+    names = s["templates"]
+    templates = ", ".join(str(n) for n in names) if isinstance(names, list) else ""
     return f"""# label_detector.pt
 
 YOLOv8n (ultralytics `yolov8n.yaml`, trained from scratch: no pretrained weights), 2 classes:
 0 = `label` (the shipping label), 1 = `address_block` (the printed recipient address lines).
 
 - **Data**: {s["n_train"]} training + {s["n_val"]} validation photos rendered by
-  `simulate.media.parcel.render_parcel_photo` with label texts from `simulate.detector_data`,
-  seed {s["seed"]}; {float(str(s["hard_share"])):.0%} at `hard` difficulty, the rest `default`; 640x480 JPEG.
+  `simulate.detector_data.write_yolo_dataset` (label templates: {templates or "classic"};
+  the held-out templates of `simulate.detector_data.HELD_OUT_TEMPLATES` never), seed {s["seed"]};
+  {float(str(s["wild_share"])):.0%} at `wild` difficulty (any orientation, folds, stickers),
+  {float(str(s["hard_share"])):.0%} at `hard`, the rest `default`; 640x480 JPEG.
 - **Training**: {s["epochs"]} epochs, image size {s["imgsz"]}, batch 16, device {s["device"]},
   `deterministic=True`, AMP off, no plots, no network.
 - **Validation** (the {s["n_val"]} validation photos): mAP50 {s["val_map50"]}, mAP50-95 {s["val_map50_95"]}.
@@ -89,7 +104,7 @@ def read_cmd(ctx: typer.Context,
              workers: int = typer.Option(2, help="processes (one Tesseract thread each)"),
              weights: Path = typer.Option(WEIGHTS, help="label detector weights"),
              sender: bool = typer.Option(True, "--sender/--no-sender",
-                                         help="also OCR the sender block (--no-sender: recipient only, faster)"),
+                                         help="write the sender fields too (--no-sender: recipient only; the whole label is read either way)"),
              executor: str | None = typer.Option(None, help="local | ray (default: ray when RAY_ADDRESS is set; "
                                                             "--workers applies to local)")) -> None:
     """OCR every return photo of a day into WORK_DIR/label_reads.parquet; bad photos go to quarantine."""

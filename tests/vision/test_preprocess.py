@@ -7,22 +7,19 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from ingest.normalize import address_key
 from simulate.detector_data import random_label_text
+from simulate.media.labels import TEMPLATES
 from simulate.media.parcel import render_label
-from tests.vision.conftest import held_out_photo
-from vision.parse import is_latin_recipient_heading, parse_label
+from vision.layout import read_layout
 from vision.preprocess import (
     PreprocessConfig,
     binarize,
+    find_column_rules,
     find_label_quad,
-    find_rules,
     ink_skew,
     normalize_angle,
     prepare_gray,
-    prepare_label,
     quad_tilt,
-    recipient_band,
     rotate,
 )
 
@@ -63,7 +60,8 @@ def test_deskew_makes_ocr_succeed_where_raw_ocr_fails(ocr: object, language: str
     cfg = PreprocessConfig()
 
     def cer(correct_skew: bool) -> float:
-        fields = parse_label(ocr.read_lines(prepare_gray(rotated, cfg, correct_skew).binary))  # type: ignore[attr-defined]
+        binary = prepare_gray(rotated, cfg, correct_skew).binary
+        fields = read_layout(ocr.read_layout(binary), binary.shape[1]).fields  # type: ignore[attr-defined]
         return Levenshtein.normalized_distance(fields.recipient.address if fields else "", truth)
 
     raw, fixed = cer(False), cer(True)
@@ -80,37 +78,14 @@ def test_line_skew_ignores_specks_around_the_text() -> None:
     assert ink_skew(rotated) == pytest.approx(18.0, abs=1.5)
 
 
-def test_rules_of_a_flat_label_are_found() -> None:
-    """The rendered label has two rules (under the tracking number, between the blocks) and a frame."""
-    img, addr = render_label(random_label_text(np.random.default_rng(5), "zh"), np.random.default_rng(5))
-    gray = cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)
-    rules = find_rules(binarize(gray))
-    inner = [r for r in rules if 5 < r[0] < gray.shape[0] - 6]  # not the frame
-    assert len(inner) == 2
-    assert inner[0][1] < addr.y0 and inner[1][0] > addr.y1
+def test_column_rules_of_side_by_side_and_caption_column_labels_are_found() -> None:
+    """EMS prints a rule between sender and recipient, ZTO-style labels one right of the 收 / 寄 cells;
+    the classic label has none (its barcode bars are too short to count)."""
+    def rules(template: str, language: str) -> tuple[int, ...]:
+        rng = np.random.default_rng(3)
+        img, _ = TEMPLATES[template].draw(random_label_text(rng, language), rng)
+        return find_column_rules(binarize(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)))
 
-
-@pytest.mark.integration
-def test_bands_hold_the_recipient_and_the_sender_apart(ocr: object, detector: object) -> None:
-    for i in range(2):  # a Chinese and an English label
-        text, photo = held_out_photo(i)
-        rgb = np.asarray(photo.image)
-        boxes = detector.detect(rgb)  # type: ignore[attr-defined]
-        label = next(b for b in boxes if b.cls == "label")
-        block = next(b for b in boxes if b.cls == "address_block")
-        cfg = PreprocessConfig()
-        prepared = prepare_label(rgb, label, cfg)
-        band = recipient_band(prepared, block, cfg)
-        assert band is not None and band.image.shape[0] < 0.6 * prepared.binary.shape[0]
-        assert band.heading is not None
-        heading = ocr.read_line(band.heading)  # type: ignore[attr-defined]
-        assert is_latin_recipient_heading(heading) == (text.language == "en"), heading
-        fields = parse_label(ocr.read_lines(band.image))  # type: ignore[attr-defined]
-        assert fields is not None and fields.sender is None
-        assert fields.recipient.address_key == address_key(text.recipient_address)
-        assert fields.tracking_no == text.tracking_no
-        assert band.sender is not None  # the sender band holds the sender and not the recipient
-        both = parse_label(ocr.read_lines(band.image) + ocr.read_lines(band.sender))  # type: ignore[attr-defined]
-        assert both is not None and both.sender is not None
-        assert both.sender.address_key == address_key(text.sender_address)
-        assert both.recipient.address_key == fields.recipient.address_key
+    assert [abs(x - 300) <= 3 for x in rules("ems", "zh")] == [True]
+    assert [abs(x - 64) <= 3 for x in rules("tongda", "zh")] == [True]
+    assert rules("classic_zh", "zh") == ()
