@@ -71,12 +71,12 @@ def _media(work: Path, date: str) -> None:
     reads = []
     for i, rid in enumerate(returns.get_column("return_id").to_list()[:5] + [f"R-orphan-{date}"]):
         reads.append({"return_id": rid, "photo": f"parcels/{rid}.jpg" if i != 2 else None, "content_hash": f"h{i}",
-                      "ocr_lines": [{"text": "收件人: 张三", "confidence": 91.0}, {"text": 'a "b", c', "confidence": 80.0}],
+                      "ocr_lines": [{"text": "收件人: 张三", "confidence": 0.91}, {"text": 'a "b", c', "confidence": 0.80}],
                       "language": "chi_sim", "tracking_no": f"SF{i}", "recipient_name": "张三", "skew_deg": 1.5,
                       "label_box": {"x0": 1.0, "y0": 2.0, "x1": 30.5, "y1": 40.0},
                       "address_key": "zh|drop" if i < 3 else None, "recipient_address": f"深圳 drop {i}",
                       "recipient_phone": "+8613800000002" if i % 2 else None, "recipient_phone_raw": "138 0000 0002",
-                      "fraud_score": 88.0 + i, "fraud_entry": "drop" if i == 0 else None, "fraud_match": i == 1})
+                      "fraud_score": 0.88 + i / 100, "fraud_entry": "drop" if i == 0 else None, "fraud_match": i == 1})
     pl.DataFrame(reads).write_parquet(work / "label_reads.parquet")
 
 
