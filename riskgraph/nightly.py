@@ -69,7 +69,8 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
 
         fraud_csv = day / "reference" / "fraud_addresses.csv"
         spec = ReaderSpec(weights=settings.vision_weights or DEFAULT_WEIGHTS,
-                          fraud_csv=fraud_csv if fraud_csv.is_file() else None)
+                          fraud_csv=fraud_csv if fraud_csv.is_file() else None,
+                          detector=settings.vision_detector, ocr=settings.vision_ocr)
         with media_executor(settings, local_processes=settings.vision_workers) as runner:
             result = read_day(day, work, spec, workers=settings.vision_workers,
                               read=read_spec(settings, day), executor=runner)

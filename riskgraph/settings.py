@@ -51,6 +51,8 @@ class Settings:
     graph_import_memory_mb: int = 1024  # off-heap memory of the offline importer (its heap is 1 GiB)
     vision_weights: Path | None = None  # label detector weights (default: vision/weights/label_detector.pt)
     vision_workers: int = 2  # OCR processes (one Tesseract thread each)
+    vision_detector: str = "yolo"  # a name in vision.engines.DETECTORS
+    vision_ocr: str = "tesseract"  # a name in vision.engines.OCR_ENGINES
     # Where the media stages run (riskgraph/executors.py): "local", "ray", or "" = ray when ray_address is set.
     executor: str = ""
     ray_address: str | None = None  # host:port of a running Ray cluster (`ray start --head`)
@@ -114,6 +116,8 @@ _ENV = {
     "RISKGRAPH_RAY_MAX_RETRIES": "ray_max_retries",
     "RISKGRAPH_VISION_WEIGHTS": "vision_weights",
     "RISKGRAPH_VISION_WORKERS": "vision_workers",
+    "RISKGRAPH_VISION_DETECTOR": "vision_detector",
+    "RISKGRAPH_VISION_OCR": "vision_ocr",
     "KAFKA_BOOTSTRAP": "kafka_bootstrap",
     "KAFKA_PORT": "kafka_port",
     "KAFKA_CONTROLLER_PORT": "kafka_controller_port",

@@ -24,6 +24,7 @@ from ingest.media import media_path
 from ingest.media_items import PhotoItem, photo_items
 from ingest.quarantine import QuarantineItem, quarantine_frame, write_quarantine
 from ingest.rules import ReadSpec
+from vision.engines import check_names
 from vision.errors import BadPhotoError
 from vision.images import DEFAULT_MAX_PIXELS, decode_photo
 from vision.tables import LABEL_READS_FILE, QUARANTINE_FILE, label_read_row, write_label_reads
@@ -49,6 +50,8 @@ class ReaderSpec:
     fraud_threshold: float = 92.0
     max_pixels: int = DEFAULT_MAX_PIXELS
     read_sender: bool = True  # write the sender fields (the whole label is read either way; the graph joins on the recipient)
+    detector: str = "yolo"  # a name in vision.engines.DETECTORS
+    ocr: str = "tesseract"  # a name in vision.engines.OCR_ENGINES
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,14 @@ class PhotoReading:
     spec: ReaderSpec
 
     def __call__(self) -> Callable[[PhotoTask], dict[str, Any]]:
-        from vision.detector import DetectorConfig, LabelDetector
+        from vision.engines import make_detector, make_ocr
         from vision.fraud import read_fraud_addresses
-        from vision.ocr import OcrConfig, TesseractOcr
         from vision.reader import LabelReader
 
         spec = self.spec
         fraud = read_fraud_addresses(spec.fraud_csv, spec.fraud_threshold) if spec.fraud_csv else None
-        reader = LabelReader(LabelDetector(DetectorConfig(spec.weights, spec.imgsz)),
-                             TesseractOcr(OcrConfig(lang=spec.lang, threads=1)), fraud, read_sender=spec.read_sender)
+        reader = LabelReader(make_detector(spec.detector, spec.weights, spec.imgsz), make_ocr(spec.ocr, spec.lang),
+                             fraud, read_sender=spec.read_sender)
 
         def read(task: PhotoTask) -> dict[str, Any]:
             return process_photo(reader, read_verified(task.path, task.digest), spec.max_pixels)
@@ -112,7 +114,8 @@ def process_photo(reader: LabelReader, data: bytes, max_pixels: int) -> dict[str
 
 def _checkpoint(cache: Path, digest: str, spec: ReaderSpec) -> Path:
     # a recipient-only read is a different result from a full one: never reuse one for the other
-    return cache / f"{digest}.v{CACHE_VERSION}{'' if spec.read_sender else '-recipient'}.json"
+    engines = "" if (spec.detector, spec.ocr) == ("yolo", "tesseract") else f"-{spec.detector}-{spec.ocr}"
+    return cache / f"{digest}.v{CACHE_VERSION}{engines}{'' if spec.read_sender else '-recipient'}.json"
 
 
 def _write_json(path: Path, obj: Any) -> None:
@@ -127,6 +130,7 @@ def read_day(day_dir: Path, work_dir: Path, spec: ReaderSpec, workers: int = 2,
 
     `executor` runs the distinct new photos (default: `workers` local processes, in-process for 1).
     """
+    check_names(spec.detector, spec.ocr)
     items, quarantine = photo_items(day_dir, read, STAGE)  # ingest reads returns.csv for every stage
     cache = work_dir / ".cache" / "vision"
     cache.mkdir(parents=True, exist_ok=True)

@@ -119,7 +119,8 @@ def read_cmd(ctx: typer.Context,
         fraud_csv = next((c for c in candidates if c.is_file()), None)
         if fraud_csv is None:
             console.print("[yellow]no reference/fraud_addresses.csv found: fraud matching is off[/yellow]")
-    spec = ReaderSpec(weights=weights, fraud_csv=fraud_csv, read_sender=sender)
+    spec = ReaderSpec(weights=weights, fraud_csv=fraud_csv, read_sender=sender, detector=settings.vision_detector,
+                      ocr=settings.vision_ocr)
     with Progress(TextColumn("reading labels"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console) as progress:
         task = progress.add_task("labels", total=None)
