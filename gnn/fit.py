@@ -117,20 +117,17 @@ def write_fit(result: FitResult, graph: LabelledGraph, out: Path, config: FitCon
                                "features": list(graph.feature_names),
                                "relations": [r.name for r in graph.relations]}
     if result.boost is not None:
-        _atomic(model_dir / "trees.txt", result.boost.trees.to_string())
+        write_text_atomic(model_dir / "trees.txt", result.boost.trees.to_string())
         meta.update({"columns": list(result.boost.columns), "boost_config": asdict(result.boost.config),
                      "chosen": result.boost.chosen, "candidate_val_auc": result.boost.val_auc,
                      "top_columns": top_columns(result.boost, 20)})
     elif result.gnn is not None:
         meta["gnn_version"] = save_model(result.gnn, model_dir)
-    _atomic(model_dir / "metadata.json", json.dumps(meta, indent=2, sort_keys=True, default=str))
+    write_text_atomic(model_dir / "metadata.json", json.dumps(meta, indent=2, sort_keys=True, default=str))
     scores = out / "scores.parquet"
     with atomic_write(scores) as fh:
         pd.DataFrame({"node_id": graph.ids, "score": result.scores}).to_parquet(fh, index=False)
     evaluation = out / "evaluation.json"
-    _atomic(evaluation, json.dumps({"model": result.model, "seed": config.seed, **result.metrics}, indent=2))
+    write_text_atomic(evaluation, json.dumps({"model": result.model, "seed": config.seed, **result.metrics}, indent=2))
     return {"scores": scores, "evaluation": evaluation, "model": model_dir}
 
-
-def _atomic(path: Path, text: str) -> None:
-    write_text_atomic(path, text)

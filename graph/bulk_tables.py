@@ -14,17 +14,19 @@ caller falls back to the MERGE plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from asr.tables import TRANSCRIPTS_FILE
 from graph.errors import GraphError
 from graph.schema import NODE_KEYS, build_id_for
 from graph.steps_ingest import FINGERPRINT_PROPS
 from graph.steps_media import call_row, parcel_row
+from vision.tables import LABEL_READS_FILE
 
 
 class NotBulkLoadable(GraphError):
@@ -57,6 +59,16 @@ class BulkTables:
 def _read(work: Path, name: str) -> pl.DataFrame | None:
     path = work / f"{name}.parquet"
     return pl.read_parquet(path) if path.exists() else None
+
+
+def _step_rows(df: pl.DataFrame, transform: Callable[[dict[str, Any]], dict[str, Any] | None], key: str,
+               file: str) -> list[dict[str, Any]]:
+    """A media file's rows as its MERGE load step shapes them; a key twice is not bulk-loadable
+    (MERGE would fold the rows, last write winning per property, which the tables do not restate)."""
+    rows = [r for r in (transform(x) for x in df.to_dicts()) if r is not None]
+    if len({r[key] for r in rows}) != len(rows):
+        raise NotBulkLoadable(f"{file}: duplicate {key}")
+    return rows
 
 
 def _iso(col: str) -> pl.Expr:
@@ -236,9 +248,7 @@ class _Builder:
     def calls(self, df: pl.DataFrame | None) -> None:
         if df is None:
             return
-        rows = [r for r in (call_row(x) for x in df.to_dicts()) if r is not None]
-        if len({r["call_id"] for r in rows}) != len(rows):
-            raise NotBulkLoadable("transcripts.parquet: duplicate call_id")
+        rows = _step_rows(df, call_row, "call_id", TRANSCRIPTS_FILE)
         if not rows:
             return
         b = self.build_id
@@ -279,9 +289,7 @@ class _Builder:
     def parcels(self, df: pl.DataFrame | None) -> None:
         if df is None:
             return
-        rows = [r for r in (parcel_row(x) for x in df.to_dicts()) if r is not None]
-        if len({r["return_id"] for r in rows}) != len(rows):
-            raise NotBulkLoadable("label_reads.parquet: duplicate return_id")
+        rows = _step_rows(df, parcel_row, "return_id", LABEL_READS_FILE)
         if not rows:
             return
         b = self.build_id

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETURNS_COLUMNS = ("return_id", "order_id", "account_id", "reason", "photo", "created_at")
 STAGE = "vision"
 CACHE_VERSION = 5  # bump when a LabelRead row's meaning changes: old checkpoints are then ignored (2: band OCR, 3: + sender band, 4: layout reader, 5: scores in [0, 1])
 
