@@ -107,7 +107,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     finally:
         local_server.stop(cfg)
     print(f"loader peak RSS: {_peak_rss_mib():.0f} MiB; "
-          f"store: {local_server.status(cfg).store_bytes / 2**20:.0f} MiB")
+          f"store: {local_server.status(cfg).data_bytes / 2**20:.0f} MiB")
 
 
 def _peak_rss_mib() -> float:

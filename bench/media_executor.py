@@ -127,7 +127,7 @@ def run_all(args: argparse.Namespace, settings: Settings) -> None:
         try:
             t = time.perf_counter()
             if args.two_nodes:
-                from tests.riskgraph.ray_cluster import start_cluster
+                from testing.ray_cluster import start_cluster
 
                 cluster = start_cluster()
                 ray = RayExecutor(replace(ray.config, address=cluster.address))

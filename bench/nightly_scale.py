@@ -32,8 +32,8 @@ from pathlib import Path
 
 import psutil
 
+from nightly.run import NightlyPlan, NightlyRun
 from riskgraph.offline import configure_offline
-from riskgraph.pipeline import NightlyPlan, NightlyRun
 from riskgraph.settings import Settings
 from services import neo4j_local as local_server
 from simulate import SimConfig, simulate_day
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     finally:
         local_server.stop(cfg)
     print(f"nightly wall time over {len(days)} day(s), without simulation: {total:.1f}s; "
-          f"store {local_server.status(cfg).store_bytes / 2**20:,.0f} MiB; load average {_load()}")
+          f"store {local_server.status(cfg).data_bytes / 2**20:,.0f} MiB; load average {_load()}")
 
 
 def _print_day(date: dt.date, result: NightlyRun, sampler: PeakSampler, wall: float) -> None:

@@ -63,8 +63,8 @@ def _port() -> int:
 def build(out: Path, seeds: list[int], worlds: list[str], accounts: int, rings: int, days: int = 1) -> None:
     from graph.export import export_graph
     from graph.store import GraphStore, Neo4jConnection
+    from nightly.run import NightlyPlan
     from riskgraph.nightly import run_nightly
-    from riskgraph.pipeline import NightlyPlan
     from riskgraph.settings import Settings
     from services import neo4j_local as local_server
     from services.neo4j_local import LocalNeo4jConfig, read_or_create_password

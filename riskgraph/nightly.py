@@ -17,9 +17,9 @@ from graph.store import GraphStore
 from graph.writeback import write_account_scores, write_rings
 from ingest import ingest_clicks, ingest_orders
 from ingest.errors import RiskgraphError
+from nightly.report import COUNTS_BEFORE
+from nightly.run import NightlyPlan, NightlyRun
 from riskgraph.executors import media_executor
-from riskgraph.pipeline import NightlyPlan, NightlyRun
-from riskgraph.report import COUNTS_BEFORE
 from riskgraph.settings import Settings
 from riskgraph.wiring import (
     entity_config,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from services import process as local_process
 from services.errors import KafkaLocalError
+from services.process import ServiceConfig, ServiceStatus
 
 log = logging.getLogger(__name__)
 
@@ -21,42 +23,22 @@ READY_MARKER = "RISKGRAPH-KAFKA-READY"
 
 
 @dataclass(frozen=True)
-class LocalKafkaConfig:
-    home: Path  # server.properties, the log directory (data/), pid file and console log
+class LocalKafkaConfig(ServiceConfig):
     port: int = 9092  # clients (PLAINTEXT)
-    controller_port: int = 9093  # KRaft controller quorum, also on 127.0.0.1
     heap_mb: int = 512
-    java: str = "java"
-    start_timeout_s: float = 120.0
+    controller_port: int = 9093  # KRaft controller quorum, also on 127.0.0.1
+    pid_name: ClassVar[str] = "kafka.pid"
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    @property
-    def pid_file(self) -> Path:
-        return self.home / "kafka.pid"
 
-    @property
-    def log_file(self) -> Path:
-        return self.home / "console.log"
+def status(cfg: LocalKafkaConfig) -> ServiceStatus:
+    return local_process.service_status(cfg, cfg.bootstrap)
 
 
-@dataclass(frozen=True)
-class LocalKafkaStatus:
-    running: bool
-    pid: int | None
-    bootstrap: str
-    data_bytes: int
-
-
-def status(cfg: LocalKafkaConfig) -> LocalKafkaStatus:
-    pid = local_process.running_pid(cfg.pid_file)
-    return LocalKafkaStatus(running=pid is not None, pid=pid, bootstrap=cfg.bootstrap,
-                            data_bytes=local_process.dir_size(cfg.home / "data"))
-
-
-def start(cfg: LocalKafkaConfig) -> LocalKafkaStatus:
+def start(cfg: LocalKafkaConfig) -> ServiceStatus:
     """Start the broker (no-op if it already runs); return once it answers metadata requests.
 
     The first start formats the log directory (Kafka's StorageTool, in its own JVM)."""

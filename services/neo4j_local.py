@@ -11,9 +11,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from services import process as local_process
 from services.errors import LocalServerError
+from services.process import ServiceConfig, ServiceStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,40 +41,20 @@ JVM_FLAGS = (
 
 
 @dataclass(frozen=True)
-class LocalNeo4jConfig:
-    """How the local server runs. Memory is bounded to share a 2-core, 24 GiB box with ML work."""
-
-    home: Path  # data directory (store, logs, pid and password files)
-    port: int = 7687
+class LocalNeo4jConfig(ServiceConfig):
+    port: int = 7687  # Bolt
     heap_mb: int = 1024
     pagecache_mb: int = 512
     password: str | None = None  # from NEO4J_PASSWORD; else generated once and kept in home/password
-    java: str = "java"
-    start_timeout_s: float = 120.0
+    pid_name: ClassVar[str] = "neo4j.pid"
 
     @property
     def uri(self) -> str:
         return f"bolt://127.0.0.1:{self.port}"
 
     @property
-    def pid_file(self) -> Path:
-        return self.home / "neo4j.pid"
-
-    @property
     def password_file(self) -> Path:
         return self.home / "password"
-
-    @property
-    def log_file(self) -> Path:
-        return self.home / "console.log"
-
-
-@dataclass(frozen=True)
-class LocalStatus:
-    running: bool
-    pid: int | None
-    uri: str
-    store_bytes: int
 
 
 def java_major_version(java: str = "java") -> int:
@@ -93,13 +75,11 @@ def read_or_create_password(cfg: LocalNeo4jConfig) -> str:
     return pw
 
 
-def status(cfg: LocalNeo4jConfig) -> LocalStatus:
-    pid = local_process.running_pid(cfg.pid_file)
-    return LocalStatus(running=pid is not None, pid=pid, uri=cfg.uri,
-                       store_bytes=local_process.dir_size(cfg.home / "data"))
+def status(cfg: LocalNeo4jConfig) -> ServiceStatus:
+    return local_process.service_status(cfg, cfg.uri)
 
 
-def start(cfg: LocalNeo4jConfig) -> LocalStatus:
+def start(cfg: LocalNeo4jConfig) -> ServiceStatus:
     """Start the server (no-op if it already runs) and return once Bolt accepts connections."""
     if (pid := local_process.running_pid(cfg.pid_file)) is not None:
         log.debug("local Neo4j already running (pid %s) at %s", pid, cfg.uri)

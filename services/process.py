@@ -18,10 +18,51 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 log = logging.getLogger(__name__)
 
 MIN_JAVA = 17
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """The one shape of a local service's settings; each launcher adds only its own fields.
+
+    Memory is bounded so the services share a 2-core, 24 GiB box with the ML stages.
+    """
+
+    home: Path  # working directory: data, pid file, console log
+    port: int  # where clients connect (127.0.0.1)
+    heap_mb: int
+    java: str = "java"
+    start_timeout_s: float = 120.0
+    pid_name: ClassVar[str] = "server.pid"  # kept per service, so a server started by an older version is found
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / self.pid_name
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "console.log"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    running: bool
+    pid: int | None
+    address: str  # what a client connects to: a Bolt URI, a Kafka bootstrap
+    data_bytes: int
+
+
+def service_status(cfg: ServiceConfig, address: str) -> ServiceStatus:
+    pid = running_pid(cfg.pid_file)
+    return ServiceStatus(running=pid is not None, pid=pid, address=address, data_bytes=dir_size(cfg.data_dir))
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.export_types import GraphExport
+from nightly.run import NightlyPlan
 from riskgraph.commands.nightly import print_outcomes, write_nightly_report
 from riskgraph.context import settings_from
 from riskgraph.nightly import run_nightly
-from riskgraph.pipeline import NightlyPlan
 from riskgraph.wiring import open_store
 
 console = Console()

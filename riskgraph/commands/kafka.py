@@ -21,7 +21,7 @@ def start(ctx: typer.Context) -> None:
         console.print(f"KAFKA_BOOTSTRAP is set ({settings.kafka_bootstrap}): nothing started")
         return
     st = kafka_local.start(local_kafka_config(settings))
-    console.print(f"Kafka running at {st.bootstrap} (pid {st.pid})")
+    console.print(f"Kafka running at {st.address} (pid {st.pid})")
 
 
 @app.command()
@@ -44,7 +44,7 @@ def status(ctx: typer.Context) -> None:
         return
     st = kafka_local.status(local_kafka_config(settings))
     if not st.running:
-        console.print(f"local Kafka is not running (would listen on {st.bootstrap}); "
+        console.print(f"local Kafka is not running (would listen on {st.address}); "
                       "start it with `riskgraph kafka start`")
         raise typer.Exit(1)
-    console.print(f"Kafka at {st.bootstrap}, pid {st.pid}, logs {st.data_bytes / 2**20:.1f} MiB")
+    console.print(f"Kafka at {st.address}, pid {st.pid}, logs {st.data_bytes / 2**20:.1f} MiB")

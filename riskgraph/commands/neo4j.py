@@ -23,7 +23,7 @@ def start(ctx: typer.Context) -> None:
         console.print(f"NEO4J_URI is set: using {settings.neo4j_uri} ({info.name} {info.version}); nothing started")
         return
     st = local_server.start(local_neo4j_config(settings))
-    console.print(f"Neo4j running at {st.uri} (pid {st.pid})")
+    console.print(f"Neo4j running at {st.address} (pid {st.pid})")
 
 
 @app.command()
@@ -45,9 +45,9 @@ def status(ctx: typer.Context) -> None:
     if not settings.external_neo4j:
         st = local_server.status(local_neo4j_config(settings))
         if not st.running:
-            console.print(f"local Neo4j is not running (would listen on {st.uri}); start it with `riskgraph neo4j start`")
+            console.print(f"local Neo4j is not running (would listen on {st.address}); start it with `riskgraph neo4j start`")
             raise typer.Exit(1)
-        size = f", store {st.store_bytes / 2**20:.1f} MiB, pid {st.pid}"
+        size = f", store {st.data_bytes / 2**20:.1f} MiB, pid {st.pid}"
     with open_store(settings, start_if_needed=False) as store:
         info = store.verify()
         console.print(f"{info.name} {info.version} ({info.edition}) at {store.uri}{size}")

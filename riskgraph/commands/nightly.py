@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.errors import RiskgraphError
+from nightly.report import Evaluation, write_run_report
+from nightly.run import NightlyPlan, NightlyRun
 from riskgraph.context import settings_from
 from riskgraph.nightly import run_nightly
-from riskgraph.pipeline import NightlyPlan, NightlyRun
-from riskgraph.report import Evaluation, write_run_report
 from riskgraph.settings import Settings
 from riskgraph.wiring import open_store
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from riskgraph.pipeline import NightlyRun
+from nightly.run import NightlyRun
 from riskgraph.settings import Settings
 from services.neo4j_local import LocalNeo4jConfig, read_or_create_password
 
@@ -30,9 +30,9 @@ def build_demo(root: Path, neo4j: LocalNeo4jConfig) -> DemoBuild:
     from gnn.report import write_report
     from gnn.truth import read_truth
     from graph.store import GraphStore, Neo4jConnection
+    from nightly.run import NightlyPlan
     from riskgraph.commands.nightly import write_nightly_report
     from riskgraph.nightly import run_nightly
-    from riskgraph.pipeline import NightlyPlan
     from simulate import SimConfig, simulate_day
 
     password = read_or_create_password(neo4j)

@@ -11,8 +11,8 @@ import pytest
 
 from graph.analyst import counts
 from graph.store import GraphStore, Neo4jConnection
+from nightly.run import NightlyPlan
 from riskgraph.nightly import run_nightly
-from riskgraph.pipeline import NightlyPlan
 from riskgraph.settings import Settings
 from services import neo4j_local as local_server
 from simulate import SimConfig, simulate_day

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("riskgraph", "ingest", "asr", "vision", "graph", "gnn", "simulate")
+# The product and the simulator; testing/ray_cluster.py may ask the test cluster about its nodes.
+PACKAGES = ("riskgraph", "nightly", "alerts", "analysis", "services", "ingest", "asr", "vision", "graph", "gnn", "simulate")
 
 
 def _imports_ray(path: Path) -> bool:

@@ -20,7 +20,7 @@ from riskgraph.cli import app
 from riskgraph.ray_executor import RayConfig, RayExecutor
 from testing.audio import bad_audio, speak
 from testing.clips import ENGLISH
-from tests.riskgraph.ray_cluster import RayCluster, start_cluster, wait_for_nodes
+from testing.ray_cluster import RayCluster, start_cluster, wait_for_nodes
 from tests.riskgraph.ray_workers import CrashOnce
 from tests.vision.conftest import held_out_photo
 

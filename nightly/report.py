@@ -22,7 +22,7 @@ from graph import analyst
 from graph.store import GraphStore
 from ingest.atomic import atomic_write
 from ingest.errors import RiskgraphError
-from riskgraph.pipeline import NightlyRun
+from nightly.run import NightlyRun
 
 log = logging.getLogger(__name__)
 
