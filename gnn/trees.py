@@ -45,9 +45,10 @@ class Trees:
     boosters: list[lgb.Booster]
     rounds: list[int]
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Mean fraud probability of the bags, float32 [n]."""
-        ps = [b.predict(x, num_iteration=r) for b, r in zip(self.boosters, self.rounds, strict=True)]
+    def predict(self, x: np.ndarray, threads: int = 0) -> np.ndarray:
+        """Mean fraud probability of the bags, float32 [n]; `threads` 0: as the boosters were trained."""
+        kw: dict[str, Any] = {"num_threads": threads} if threads else {}
+        ps = [b.predict(x, num_iteration=r, **kw) for b, r in zip(self.boosters, self.rounds, strict=True)]
         return np.mean(np.asarray(ps, dtype=np.float64), axis=0).astype(np.float32)
 
     def gain(self) -> np.ndarray:

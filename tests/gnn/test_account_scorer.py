@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gnn.account_scorer import account_view
+from gnn.account_scorer import ScorerConfig, account_view, fit_account_scorer
 from gnn.artifact import is_boost
 from gnn.detect import DetectConfig, score_accounts
 from tests.gnn.builders import build_export, scenario
@@ -34,3 +34,13 @@ def test_saved_scorer_reloads_to_the_same_scores(tmp_path: Path) -> None:
     fraud = [ids.index(a) for a in groups["gang"][2:] + groups["loop"][2:]]  # unlabelled members
     normal = [ids.index(a) for a in groups["normal"][8:]]  # unlabelled ordinary accounts
     assert p[fraud].mean() > p[normal].mean()
+
+
+def test_scoring_on_more_threads_gives_the_same_probabilities() -> None:
+    export, _ = scenario()
+    sc = ScorerConfig()
+    model, p, _ = fit_account_scorer(export, sc)
+    view = account_view(export, frozenset(), sc.hub_cap)
+    m = model.design(view.x, view.names, view.relations, export.account_labels.astype(np.int64), sc.seed)
+    assert np.allclose(model.trees.predict(m), p, atol=1e-6)
+    assert np.array_equal(model.trees.predict(m, threads=2), model.trees.predict(m))
