@@ -16,7 +16,7 @@ from gnn.anomaly import AnomalyConfig, account_flags
 from gnn.artifact import is_boost, load_boost, load_model, save_boost, save_model
 from gnn.communities import leiden_communities
 from gnn.evidence import EvidenceConfig, EvidenceGraph, build_evidence_graph
-from gnn.loops import LoopConfig, find_loops, find_stars
+from gnn.loops import LoopConfig, find_loops, find_stars, repeat_stars
 from gnn.pseudo import pseudo_labels
 from gnn.ring_model import RingModel, learned_rings
 from gnn.rings import Candidate, EvidenceIndex, RingConfig, score_candidates
@@ -74,11 +74,18 @@ def find_rings(export: GraphExport, scores: np.ndarray | None, config: DetectCon
 
 
 def ring_candidates(export: GraphExport, eg: EvidenceGraph, config: DetectConfig, stars: bool = False) -> list[Candidate]:
-    """Leiden communities of the evidence graph, order loops and (with `stars`) shop stars."""
+    """Leiden communities of the evidence graph, order loops, money stars of repeated orders
+    (`gnn/loops.repeat_stars`, unless `config.loops.repeat_stars` is off) and, with `stars`
+    (the learned ring score), every shop star instead."""
     candidates = [Candidate(c, "community")
                   for c in leiden_communities(eg, config.resolution, config.train.seed, config.rings.min_size,
                                               config.community_method)]
-    candidates += [Candidate(np.asarray(lp.members, dtype=np.int64), "loop", lp) for lp in find_loops(export, config.loops)]
+    loops = find_loops(export, config.loops)
+    candidates += [Candidate(np.asarray(lp.members, dtype=np.int64), "loop", lp) for lp in loops]
+    if config.loops.repeat_stars and not stars:  # money stars of repeated orders (the hand-set ring score)
+        on_loop = frozenset(a for lp in loops for a in lp.members)
+        candidates += [Candidate(np.asarray(st.members, dtype=np.int64), "star", star=st)
+                       for st in repeat_stars(export, config.loops, on_loop)]
     if stars:
         candidates += [Candidate(s, "star") for s in find_stars(export, config.rings.min_size, config.evidence.max_hub)]
     return candidates

@@ -51,7 +51,7 @@ SHARED: Mapping[str, RelationInfo] = {
 LISTED_ADDRESS = RelationInfo("address", "listed_drop_address", 1.0, specific=True)
 COUPON = RelationInfo("orders", "co_timed_coupon", 1.0, specific=True)
 BEHAVIOUR = RelationInfo("behaviour", "similar_behaviour", 0.5, specific=True)
-SPECIFIC_KINDS = frozenset({LISTED_ADDRESS.kind, COUPON.kind, BEHAVIOUR.kind, "loop_order"}
+SPECIFIC_KINDS = frozenset({LISTED_ADDRESS.kind, COUPON.kind, BEHAVIOUR.kind, "loop_order", "repeat_order"}
                            | {r.kind for r in SHARED.values() if r.specific})
 
 

@@ -39,7 +39,7 @@ from gnn.evidence import (
     listed_addresses,
     shared_groups,
 )
-from gnn.loops import Loop
+from gnn.loops import Loop, Star
 from gnn.modalities import dropped_relation
 from graph.export_types import GraphExport
 from graph.records import EvidenceItem, MemberRole, RingKind, RingMember, RingRecord, ring_id_for
@@ -60,6 +60,9 @@ class RingConfig:
     # or flat however its members behave: no ring without a ring-specific tie (see module doc).
     require_specific: bool = True
     max_evidence: int = 60  # evidence items kept per ring (strongest first)
+    # one OCR'd drop address alone counts fully from this many accounts, none of whom ships there
+    # (specific_share; 0 = never, as before issue 18)
+    wide_drop: int = 4
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Candidate:
     members: np.ndarray  # int64 account indices
     source: str  # "community" | "loop" | "star" (a shop and its buyers: money one way, gnn/loops.find_stars)
     loop: Loop | None = None
+    star: Star | None = None  # a money star of repeated orders (gnn/loops.repeat_stars)
 
 
 class EvidenceIndex:
@@ -76,9 +80,18 @@ class EvidenceIndex:
         self.ids = export.nodes["account"].ids
         self.things: dict[int, list[tuple[str, RelationInfo, str, float]]] = defaultdict(list)  # acc -> (rel, info, id, w)
         self.behaviour: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        self.delivery: dict[str, set[str]] = defaultdict(set)  # account id -> every address it ships to
+        self.shops: dict[str, set[str]] = defaultdict(set)  # account id -> the shops it bought from
         for e in export.edges:
             if e.src_type != "account" or dropped_relation(e.relation, drop):
                 continue
+            if e.relation == "ships_to":  # all of them, hubs too: a locker is its users' delivery address
+                names = export.nodes[e.dst_type].ids
+                for a, t in zip(e.src.tolist(), e.dst.tolist(), strict=True):
+                    self.delivery[self.ids[a]].add(names[t])
+            if e.relation == "buys_from" and e.dst_type == "account":
+                for a, t in zip(e.src.tolist(), e.dst.tolist(), strict=True):
+                    self.shops[self.ids[a]].add(self.ids[t])
             if e.relation in SHARED or e.relation == "claimed":
                 names = export.nodes[e.dst_type].ids
                 groups = (shared_groups(e, config.max_hub) if e.relation in SHARED
@@ -131,7 +144,7 @@ class EvidenceIndex:
 
 
 def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: tuple[str, ...],
-                   corroborate: int = 2) -> float:
+                   corroborate: int = 2, index: EvidenceIndex | None = None, wide_drop: int = 4) -> float:
     """Share of `members` named by a ring-specific evidence item (see SPECIFIC_KINDS), in [0, 1].
 
     Scaled by min(1, (items - 1) / (`corroborate` - 1)): a crowd tied by one single thing
@@ -140,14 +153,22 @@ def specific_share(members: np.ndarray, evidence: Sequence[EvidenceItem], ids: t
     drop addresses, call phones). One single item counts fully when a device also ties two of
     the accounts it names: strangers at a locker do not share a phone, a
     return gang whose other drop-address labels OCR'd as variants does (seed 2's RING002: one
-    drop address read off three members' parcels, two of them on one device).
+    drop address read off three members' parcels, two of them on one device). One single OCR'd
+    drop address also counts fully when it was read off the parcels of at least `wide_drop` (> 0)
+    accounts, is none of their delivery addresses (`index.delivery`: every address each account
+    ships to, the hub-limited evidence aside) and they did not all buy from one shop
+    (`index.shops`): strangers at a locker ship to the locker whose address their labels show,
+    the customers of one shop returning to its address share that shop, a gang's labels name a
+    drop none of them ships to (issue 18: a photo-only gang of 9 on clean devices, 6 of them
+    returning to one drop, was dropped here; a shop's 5 returners, 3 of them power shoppers,
+    were the shop case).
     """
     specific = ring_specific(evidence)
     if not len(members) or not specific:
         return 0.0
     tied = {a for e in specific for a in e.accounts}
     share = sum(ids[i] in tied for i in members.tolist()) / len(members)
-    if len(specific) == 1 and _co_located(specific[0], evidence):
+    if len(specific) == 1 and (_co_located(specific[0], evidence) or _wide_drop(specific[0], index, wide_drop)):
         return share
     return share * min(1.0, (len(specific) - 1) / max(corroborate - 1, 1))
 
@@ -161,6 +182,15 @@ def ring_specific(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
     """
     homes = {e.value for e in evidence if e.kind == "shared_address"}
     return [e for e in evidence if e.kind in SPECIFIC_KINDS and not (e.kind == "drop_address" and e.value in homes)]
+
+
+def _wide_drop(item: EvidenceItem, index: EvidenceIndex | None, wide_drop: int) -> bool:
+    """A drop address on the labels of >= `wide_drop` accounts: none ships there, no shop common to all."""
+    if index is None or wide_drop <= 0 or item.kind != "drop_address" or len(item.accounts) < wide_drop:
+        return False
+    if any(item.value in index.delivery.get(a, ()) for a in item.accounts):
+        return False
+    return not set.intersection(*(index.shops.get(a, set()) for a in item.accounts))
 
 
 def _co_located(item: EvidenceItem, evidence: Sequence[EvidenceItem]) -> bool:
@@ -200,6 +230,12 @@ def loop_evidence(loop: Loop, ids: tuple[str, ...]) -> list[EvidenceItem]:
             for a, b, w in sorted(loop.edges, key=lambda x: -x[2])]
 
 
+def star_evidence(star: Star, ids: tuple[str, ...]) -> list[EvidenceItem]:
+    return [EvidenceItem("orders", "repeat_order", f"{ids[b]}->{ids[star.shop]}", (ids[b], ids[star.shop]), 1.0,
+                         f"{n:g} orders into one shop")
+            for b, n in sorted(star.repeat, key=lambda x: (-x[1], x[0]))]
+
+
 def score_candidates(export: GraphExport, candidates: Sequence[Candidate], scores: np.ndarray | None,
                      index: EvidenceIndex, config: RingConfig, build_id: str, detected_at: str,
                      flags: np.ndarray | None = None) -> list[RingRecord]:
@@ -221,12 +257,19 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
             members = members[keep_members(members, scores, flags, index, config.member_floor)]
         if not config.min_size <= len(members) <= config.max_size:
             continue
-        cand = Candidate(members, cand.source, cand.loop)
+        cand = Candidate(members, cand.source, cand.loop, cand.star)
         evidence = index.items(members)
         if cand.loop is not None:
             evidence = loop_evidence(cand.loop, ids) + evidence
+        if cand.star is not None:
+            evidence = star_evidence(cand.star, ids) + evidence
         loop = cand.source == "loop"
-        specific = 1.0 if loop else specific_share(members, evidence, ids, config.corroborate)
+        # A money star of repeated orders is ring-specific by its shape, as a closed loop is
+        # (repeat_stars admits a shop only when several of its buyers came back); its members'
+        # behaviour flags still count as they are.
+        specific = 1.0 if loop or cand.star is not None else specific_share(members, evidence, ids,
+                                                                          config.corroborate, index,
+                                                                          config.wide_drop)
         anomaly = 1.0 if loop else float(flags[members].mean())
         member_score = float(scores[members].mean()) if scores is not None else 0.0
         # The account model may raise a ring, never sink one that ring-specific evidence and

@@ -56,3 +56,55 @@ def test_household_and_locker_labels_are_not_rings() -> None:
     groups, rings = _world()
     for kind in ("family", "locker"):
         assert not any(r & set(groups[kind]) for r in rings), f"{kind} reported: {rings}"
+
+
+def _one_night() -> tuple[dict[str, list[str]], list[set[str]], dict[str, str]]:
+    """One night of two ring shapes the ring search was not shaped on, and their honest look-alikes.
+
+    - a money star: the shop s0 and 8 buyers on clean devices, 4 of whom paid it twice; nothing
+      shared, no order back (no cycle);
+    - an ordinary shop h0 with 12 customers, one of whom came back;
+    - a photo gang of 6 on clean devices whose returned parcels' labels all name one drop none of
+      them ships to (one item only: before issue 18 `corroborate` dropped it);
+    - strangers using one parcel locker (their delivery address) whose labels name the locker.
+    """
+    star = [f"s{i}" for i in range(9)]
+    shop = [f"h{i}" for i in range(13)]
+    gang = [f"g{i}" for i in range(6)]
+    locker = [f"k{i}" for i in range(6)]
+    others = [f"o{i}" for i in range(20)]
+    accounts: dict[str, dict[str, float]] = {}
+    edges: list[tuple[str, str, str, float]] = []
+    for i, a in enumerate(star + shop + gang + locker + others):
+        accounts[a] = {"age_days": 300.0 + 7 * i, "n_orders": 1.0}
+        edges += [("uses_device", a, f"dev-{a}", 1), ("uses_ip", a, f"ip-{a}", 1), ("has_phone", a, f"ph-{a}", 1)]
+    for i, a in enumerate(star[1:]):
+        edges.append(("buys_from", a, "s0", 2.0 if i < 4 else 1.0))
+    for i, a in enumerate(shop[1:]):
+        edges.append(("buys_from", a, "h0", 2.0 if i == 0 else 1.0))
+    for a in gang:
+        accounts[a].update(n_returns=1.0, return_rate=1.0)
+        edges += [("ships_to", a, f"home-{a}", 1), ("label_address", a, "drop-Z", 0.8)]
+    for a in locker:
+        accounts[a].update(n_returns=1.0, return_rate=1.0)
+        edges += [("ships_to", a, "locker-7", 1), ("label_address", a, "locker-7", 0.8)]
+    export = build_export(accounts, edges)
+    low = np.full(len(export.nodes["account"].ids), 0.05, dtype=np.float32)
+    found = find_rings(export, low, DetectConfig(), "b", "t")
+    kinds = {frozenset(m.account_id for m in r.members): r.kind for r in found}
+    rings = [set(k) for k in kinds]
+    return {"star": star, "shop": shop, "gang": gang, "locker": locker}, rings, \
+        {",".join(sorted(k)): v for k, v in kinds.items()}
+
+
+def test_money_star_and_one_drop_gang_caught_in_one_night_by_generic_rules() -> None:
+    groups, rings, kinds = _one_night()
+    assert set(groups["star"]) in rings
+    assert kinds[",".join(sorted(groups["star"]))] == "brushing_loop"
+    assert set(groups["gang"]) in rings
+
+
+def test_ordinary_shop_and_locker_not_rings() -> None:
+    groups, rings, _ = _one_night()
+    for kind in ("shop", "locker"):
+        assert not any(r & set(groups[kind]) for r in rings), f"{kind} reported: {rings}"
