@@ -57,6 +57,7 @@ def main() -> None:
     ap.add_argument("--stage-photos", type=int, default=10, help="photos timed stage by stage in one process")
     ap.add_argument("--no-sender", action="store_true", help="leave the sender fields empty")
     ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
+    ap.add_argument("--width", type=int, default=0, help="rectified label width in pixels (default: the reader's)")
     args = ap.parse_args()
     settings = load_settings()
     configure_offline(settings.var_dir)
@@ -70,6 +71,7 @@ def main() -> None:
     from vision.batch import ReaderSpec, read_day
     from vision.detector import DetectorConfig, LabelDetector
     from vision.ocr import OcrConfig, TesseractOcr
+    from vision.preprocess import PreprocessConfig
     from vision.reader import LabelReader
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +100,8 @@ def main() -> None:
             print(f"read_day after start-up (first photo {done[0] - t0:.1f} s): {steady:.2f} labels/s")
 
         reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()),
-                             read_sender=not args.no_sender)
+                             read_sender=not args.no_sender,
+                             preprocess=PreprocessConfig(target_width=args.width) if args.width else PreprocessConfig())
         reader.read(photos[0])  # warm-up: model load, first inference
         reader.times.__init__()  # type: ignore[misc]
         per_photo = []

@@ -107,6 +107,7 @@ class TrainConfig:
     seed: int = 0
     model_yaml: str = "yolov8n.yaml"  # built from scratch: no pretrained weights exist offline
     device: str = "cpu"  # "cpu" or a CUDA index ("0"); the committed weights' card says which
+    init_weights: Path | None = None  # fine-tune from these weights (same classes) instead of model_yaml
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,13 @@ class TrainResult:
 
 
 def train_detector(cfg: TrainConfig) -> TrainResult:
-    """Train from the model yaml on CPU; deterministic for a given seed and thread count."""
-    yolo = _ultralytics().YOLO(cfg.model_yaml, task="detect")
+    """Train from the model yaml (or fine-tune init_weights); deterministic for a given seed and thread count."""
+    if cfg.init_weights is not None and not cfg.init_weights.is_file():
+        raise VisionError(f"initial weights {cfg.init_weights} not found")
+    yolo = _ultralytics().YOLO(str(cfg.init_weights) if cfg.init_weights else cfg.model_yaml, task="detect")
     yolo.train(data=str(cfg.data_yaml), epochs=cfg.epochs, imgsz=cfg.imgsz, batch=cfg.batch, seed=cfg.seed,
-               deterministic=True, workers=0, device=cfg.device, amp=False, plots=False, pretrained=False,
+               deterministic=True, workers=0, device=cfg.device, amp=False, plots=False,
+               pretrained=cfg.init_weights is not None,  # False would re-initialize even a loaded .pt
                project=str(cfg.out_dir.resolve()), name="train", exist_ok=True, verbose=False, patience=100)
     best = cfg.out_dir / "train" / "weights" / "best.pt"
     m = evaluate_detector(best, cfg.data_yaml, cfg.imgsz, cfg.out_dir, device=cfg.device)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -34,6 +35,9 @@ def train_detector_cmd(ctx: typer.Context,
                        device: str = typer.Option("cpu", help='"cpu" or a CUDA device index such as "0"'),
                        epochs: int = typer.Option(30),
                        imgsz: int = typer.Option(320, help="training image size, pixels"),
+                       from_weights: Path | None = typer.Option(None, "--from", help="fine-tune these weights "
+                                                                "(e.g. a copy of the committed ones) instead of "
+                                                                "training yolov8n.yaml from scratch"),
                        out: Path = typer.Option(WEIGHTS, help="where the best weights are copied")) -> None:
     """Render a seeded YOLO dataset with the simulator, train YOLOv8n from its yaml, copy best.pt to OUT."""
     from simulate.detector_data import TUNE_TEMPLATES, DatasetSpec, existing_dataset, write_yolo_dataset
@@ -56,7 +60,16 @@ def train_detector_cmd(ctx: typer.Context,
     if data is None:
         with console.status(f"rendering {n_train}+{n_val} parcel photos"):
             data = write_yolo_dataset(spec)
-    result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed, device=device))
+    if from_weights is not None and not from_weights.is_file():
+        raise typer.BadParameter(f"{from_weights} not found", param_hint="--from")
+    init = None
+    if from_weights is not None:  # a private copy: OUT may be the very file being fine-tuned
+        init = work / "init.pt"
+        shutil.copyfile(from_weights, init)
+    started = time.monotonic()
+    result = train_detector(TrainConfig(data, work / "runs", epochs=epochs, imgsz=imgsz, seed=seed, device=device,
+                                        init_weights=init))
+    train_s = time.monotonic() - started
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     shutil.copyfile(result.weights, tmp)
@@ -64,7 +77,8 @@ def train_detector_cmd(ctx: typer.Context,
     summary = {"weights": str(out), "val_map50": round(result.map50, 4), "val_map50_95": round(result.map50_95, 4),
                "epochs": epochs, "imgsz": imgsz, "n_train": n_train, "n_val": n_val, "seed": seed,
                "hard_share": hard_share, "device": device, "templates": list(names), "wild_share": wild_share,
-               "size_mb": round(out.stat().st_size / 2**20, 2)}
+               "size_mb": round(out.stat().st_size / 2**20, 2), "train_s": round(train_s),
+               "init_weights": str(from_weights) if from_weights else None}
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     card = out.parent / "MODEL_CARD.md"
     card.write_text(_model_card(summary, sys.argv))
@@ -76,9 +90,11 @@ def _model_card(s: dict[str, object], argv: list[str]) -> str:
     command = "riskgraph " + " ".join(argv[1:]) if argv else "riskgraph vision train-detector"
     names = s["templates"]
     templates = ", ".join(str(n) for n in names) if isinstance(names, list) else ""
+    origin = (f"fine-tuned from `{s['init_weights']}` (no other pretrained weights)" if s.get("init_weights")
+              else "trained from scratch: no pretrained weights")
     return f"""# label_detector.pt
 
-YOLOv8n (ultralytics `yolov8n.yaml`, trained from scratch: no pretrained weights), 2 classes:
+YOLOv8n (ultralytics `yolov8n.yaml`), {origin}, 2 classes:
 0 = `label` (the shipping label), 1 = `address_block` (the printed recipient address lines).
 
 - **Data**: {s["n_train"]} training + {s["n_val"]} validation photos rendered by
@@ -90,6 +106,7 @@ YOLOv8n (ultralytics `yolov8n.yaml`, trained from scratch: no pretrained weights
   `deterministic=True`, AMP off, no plots, no network.
 - **Validation** (the {s["n_val"]} validation photos): mAP50 {s["val_map50"]}, mAP50-95 {s["val_map50_95"]}.
   Held-out numbers (photos from another seed stream): see docs/vision.md.
+- **Training time**: {s["train_s"]} s wall clock (render not included).
 - **Size**: {s["size_mb"]} MB.
 - **Reproduce**: `{command}`
 """

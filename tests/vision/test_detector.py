@@ -50,3 +50,26 @@ def test_image_size_comes_from_the_weights(detector: object) -> None:
 
     trained = torch.load(WEIGHTS, map_location="cpu", weights_only=False)["train_args"]["imgsz"]
     assert detector.imgsz == trained  # type: ignore[attr-defined]
+
+
+
+def test_fine_tuning_starts_from_the_given_weights(tmp_path: Path) -> None:
+    """`init_weights` continues from them: one epoch on two photos already detects labels, as the
+    same epoch from the yaml does not (ultralytics' pretrained=False re-initialized a loaded .pt;
+    first-layer weights cannot tell, seed 0 initializes them as the committed run did)."""
+    from simulate.detector_data import DatasetSpec, write_yolo_dataset
+    from vision.detector import TrainConfig, train_detector
+
+    data = write_yolo_dataset(DatasetSpec(tmp_path / "ds", n_train=2, n_val=2, seed=5))
+    tuned = train_detector(TrainConfig(data, tmp_path / "tuned", epochs=1, imgsz=128, batch=2, init_weights=WEIGHTS))
+    scratch = train_detector(TrainConfig(data, tmp_path / "scratch", epochs=1, imgsz=128, batch=2))
+    assert tuned.map50 > 0.3
+    assert scratch.map50 < 0.1
+
+
+def test_missing_initial_weights_stop_before_training(tmp_path: Path) -> None:
+    from vision.detector import TrainConfig, train_detector
+    from vision.errors import VisionError
+
+    with pytest.raises(VisionError, match="initial weights"):
+        train_detector(TrainConfig(tmp_path / "data.yaml", tmp_path / "runs", init_weights=tmp_path / "none.pt"))
