@@ -14,9 +14,10 @@ EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": 
 _EN_REPEAT = {"double": 2, "triple": 3}
 # Words Whisper writes for a digit it heard inside a read-out number ("5 to 6, 1, 9" is 5261...).
 # Only trusted inside a long run (MIN_HOMOPHONE_RUN digits), where "5 to 6 days" cannot occur.
-# tiny.en writes "free"/"tree" for three, "find"/"fine" for five, "nero" for zero in read-out ids.
+# tiny.en writes "free"/"tree" for three, "find"/"fine"/"time" for five, "nero" for zero in read-out ids
+# ("time" found on bench/asr_ids.py's tune sentences: "1-time-8" for 1 5 8, "time 03" for 5 0 3).
 EN_HOMOPHONES = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8", "free": "3", "tree": "3", "find": "5",
-                 "fine": "5", "nero": "0"}
+                 "fine": "5", "time": "5", "nero": "0"}
 MIN_HOMOPHONE_RUN = 7
 # 幺 is how Mandarin speakers read 1 in numbers; 两 reads 2; 洞 is the radio-style 0.
 ZH_DIGITS = {"零": "0", "〇": "0", "洞": "0", "幺": "1", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
@@ -29,7 +30,10 @@ MIN_ZH_RUN = 4
 ZH_HOMOPHONES = {"Q": "9", "q": "9", "酒": "9", "久": "9", "腰": "1", "要": "1", "妖": "1", "邀": "1",
                  "令": "0", "另": "0", "领": "0", "灵": "0", "铃": "0", "凌": "0", "动": "0", "冻": "0",
                  "吧": "8", "爸": "8", "巴": "8", "思": "4", "死": "4", "司": "4", "斯": "4", "期": "7",
-                 "溜": "6", "刘": "6", "流": "6", "武": "5", "舞": "5", "伍": "5", "散": "3", "伞": "3"}
+                 "溜": "6", "刘": "6", "流": "6", "武": "5", "舞": "5", "伍": "5", "散": "3", "伞": "3",
+                 # found on bench/asr_ids.py's tune sentences: 有 (you) for 幺 (yao), 亿 for 一, and 十
+                 # for 四 (si heard as shi, as southern speakers merge them; digit by digit, 十 is never said)
+                 "有": "1", "又": "1", "亿": "1", "十": "4"}
 
 _EN_WORD = re.compile(r"\b(?:(?:double|triple)[\s-]+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b",
                       re.IGNORECASE)

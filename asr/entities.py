@@ -25,6 +25,7 @@ PHONE_CUES = ("phone", "call", "mobile", "cell", "reach me", "contact", "number 
 CUE_WINDOW = 60  # characters before a number in which a cue counts
 DEFAULT_ORDER_PATTERN = r"\d{10}"
 MIN_RUN = 6  # shorter digit runs are quantities, dates, prices
+MAX_ID_DIGITS = 12  # a longer run of digits is no single id: perhaps two read one after the other
 _RUN = re.compile(rf"(?<![\dA-Za-z])[A-Za-z]{{0,4}}[-]?\d{{{MIN_RUN},}}(?!\d)")
 
 
@@ -74,13 +75,28 @@ def _digits_index(known: frozenset[str]) -> dict[str, str]:
     return {d: o for d, o in index.items() if d not in clash}
 
 
+# A run may hold a known order's digits with up to this many digits more around them (a cue word
+# or a filler heard as a digit: "单号" as 三 before the id); the id is linked when exactly one fits.
+# Ids of fewer than MIN_EMBEDDED digits are not looked for inside longer runs (chance matches).
+MAX_EXTRA_DIGITS = 3
+MIN_EMBEDDED = 8
+
+
+def _embedded(digits: str, known: frozenset[str]) -> str | None:
+    """The one known id whose digits occur inside `digits`, with at most MAX_EXTRA_DIGITS more."""
+    index = _digits_index(known)
+    hits = {index[digits[i:i + n]] for n in range(max(MIN_EMBEDDED, len(digits) - MAX_EXTRA_DIGITS), len(digits))
+            for i in range(len(digits) - n + 1) if digits[i:i + n] in index}
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
 def _order(run: str, config: EntityConfig) -> Entity | None:
     digits = re.sub(r"\D", "", run)
     if config.known_orders:
         for candidate in (run, run.upper(), digits):
             if candidate in config.known_orders:
                 return Entity("order_id", candidate, run, True)
-        linked = _digits_index(config.known_orders).get(digits)
+        linked = _digits_index(config.known_orders).get(digits) or _embedded(digits, config.known_orders)
         if linked is not None:
             return Entity("order_id", linked, run, True)
     for candidate in (run, run.upper(), digits):
@@ -109,12 +125,49 @@ def _classify(run: str, cue: str | None, config: EntityConfig) -> Entity | None:
     return phone
 
 
+# Digits Whisper may write for the cue word between two ids read one after the other ("phone" heard
+# as "four", "seven"): a run that is an order and a phone with up to this many digits between them.
+MAX_SPLIT_GAP = 2
+
+
+def _split(run: str, config: EntityConfig) -> tuple[Entity, Entity] | None:
+    """An order followed by a phone (or a phone by an order) written as one run of digits.
+
+    When the cue word between two ids is lost or heard as a digit, Whisper writes both ids as one
+    run ("3054921837 4 5032696875"). The run is split when one part is an order (the shop's format,
+    or a known id) and the part after it a valid phone, or the other way round, with at most
+    MAX_SPLIT_GAP digits left over before or between them (a cue word "for", "phone" heard as a
+    digit). A split onto a known order wins, then the one that leaves fewest digits over.
+    """
+    best: tuple[int, tuple[Entity, Entity]] | None = None
+    n = len(run)
+    for lead in range(MAX_SPLIT_GAP + 1):
+        for head in range(lead + MIN_RUN, n - MIN_RUN + 1):
+            for gap in range(MAX_SPLIT_GAP + 1 - lead):
+                first, second = run[lead:head], run[head + gap:]
+                if len(second) < MIN_RUN:
+                    break
+                for order, phone, order_first in ((_order(first, config), _phone(second), True),
+                                                  (_order(second, config), _phone(first), False)):
+                    if order is None or phone is None:
+                        continue
+                    rank = (0 if order.linked else 1) * 100 + lead + gap
+                    if best is None or rank < best[0]:
+                        best = (rank, (order, phone) if order_first else (phone, order))
+    return best[1] if best else None
+
+
 def extract_entities(text: str, config: EntityConfig = DEFAULT_ENTITIES) -> tuple[Entity, ...]:
     """Order ids and phones in order of mention, each (kind, value) once."""
     normalized = normalize_digits(text)
     out: list[Entity] = []
     for m in _RUN.finditer(normalized):
-        entity = _classify(m.group(), _nearest_cue(normalized[:m.start()]), config)
-        if entity is not None and all((e.kind, e.value) != (entity.kind, entity.value) for e in out):
-            out.append(entity)
+        run = m.group()
+        entity = _classify(run, _nearest_cue(normalized[:m.start()]), config)
+        found: tuple[Entity, ...] = (entity,) if entity is not None else ()
+        if entity is None and run.isdigit() and len(run) > MAX_ID_DIGITS:
+            found = _split(run, config) or ()
+        for e in found:
+            if all((o.kind, o.value) != (e.kind, e.value) for o in out):
+                out.append(e)
     return tuple(out)

@@ -46,8 +46,11 @@ BACKENDS = ("faster-whisper", "openai-whisper")
 COMPUTE_TYPES = ("int8", "float32")
 # Temperature fallback on Chinese turns a weak greedy decode into random text: greedy only.
 NO_FALLBACK_LANGUAGES = frozenset({"zh"})
-# A prompt in simplified characters steers base away from traditional script.
-DEFAULT_PROMPTS = {"zh": "以下是普通话的句子。"}
+# No prompt by default. "以下是普通话的句子。" (meant to steer base to simplified script, which
+# asr/script.py's mapping already guarantees) cost the telephone copies of the two real Mandarin
+# clips 0.161 -> 0.324 CER (d07 0.167 -> 0.417: 广州市 heard as 网络是); chosen on those two clips
+# (docs/asr.md). A prompt per language can still be configured.
+DEFAULT_PROMPTS: dict[str, str] = {}
 # The second decode of a looping transcript: repeated tokens made less likely and no 4-gram twice
 # (deterministic; sampling at four temperatures cost more than the first decode and rarely helped).
 RETRY_REPETITION_PENALTY = 1.3

@@ -22,6 +22,9 @@ from testing.audio import speak_en
     ("幺三八 1234 五六七八", "13812345678"),  # characters and digits mixed
     ("电话是13QQ535Q76", "电话是1399535976"),  # Whisper's "Q" for 九 (jiu) inside a long run
     ("我住在酒店", "我住在酒店"),  # ... but never outside one
+    ("电话是有三八二六零有二十三七", "电话是13826012437"),  # 有 for 幺, 十 for 四 inside a long run
+    ("三亿五四六九八二八", "31546982 8".replace(" ", "")),  # 亿 for 一
+    ("我有三个，二十个人", "我有三个，二十个人"),  # words outside a run stay words
     ("four one five oh", "4150"),  # "oh" = 0
     ("double five six", "556"),
     ("triple seven two", "7772"),
@@ -29,6 +32,8 @@ from testing.audio import speak_en
     ("at 415, double 5-0, triple 7-1", "at 4155507771"),  # as Whisper writes them
     ("order 2.5 to 1.81 free Nero 96 last week", "order 2521813096 last week"),  # tiny.en's homophones in a run
     ("order to find 2 1 4 5", "order to find 2145"),  # a run under 7 digits keeps its words
+    ("phone time 03 269 6875", "phone 5032696875"),  # tiny.en's "time" for five, inside a long run
+    ("at the same time 2 3", "at the same time 23"),  # ... and only there
     ("a free gift for two", "a free gift for two"),  # homophones outside a long run are words
 ])
 def test_spoken_number_forms(text: str, expected: str) -> None:
@@ -74,3 +79,36 @@ def test_my_number_after_an_order_is_a_phone() -> None:
     assert [(e.kind, e.value) for e in got] == [("order_id", "2521236259"), ("phone", "+13128934325")]
     (o,) = extract_entities("my order number is 2521236259")
     assert o.kind == "order_id"
+
+
+@pytest.mark.parametrize(("text", "pattern", "expected"), [
+    # the cue word between the ids lost: one run of 20 digits, an order then a phone
+    ("refund for order 4172 903 668 3128 405 967 thanks", r"\d{10}",
+     [("order_id", "4172903668"), ("phone", "+13128405967")]),
+    # ... or heard as a digit ("phone" as "four"): a gap of one digit between them
+    ("refund for order 4172903668 4 3128405967", r"\d{10}", [("order_id", "4172903668"), ("phone", "+13128405967")]),
+    # a phone first, then a twelve-digit order of that shop's format
+    ("call 13812345678 about 405196273810", r"\d{12}", [("phone", "+8613812345678"), ("order_id", "405196273810")]),
+    # twenty digits that are no order and phone: nothing rather than a guess
+    ("order 00000000001111111111", r"\d{10}", []),
+])
+def test_two_ids_read_as_one_run_are_split(text: str, pattern: str, expected: list[tuple[str, str]]) -> None:
+    got = extract_entities(text, EntityConfig(order_pattern=pattern))
+    assert [(e.kind, e.value) for e in got] == expected
+
+
+def test_a_split_prefers_a_known_order() -> None:
+    # 4172903668 fits the pattern too, but 1729036683 is today's order: that split wins
+    cfg = EntityConfig(known_orders=frozenset({"1729036683"}))
+    got = extract_entities("order 4 1729036683 3128405967", cfg)
+    assert [(e.kind, e.value, e.linked) for e in got] == [("order_id", "1729036683", True),
+                                                         ("phone", "+13128405967", False)]
+
+
+def test_a_known_order_inside_a_longer_run_is_linked() -> None:
+    known = EntityConfig(known_orders=frozenset({"6038675887", "1234567890"}))
+    (e,) = extract_entities("单号三六零三八六七五八八七", known)  # 单 heard as 三 before the id
+    assert (e.kind, e.value, e.linked) == ("order_id", "6038675887", True)
+    # four digits more than the id is no longer taken for it, nor is an id that is not today's
+    assert all(e.linked is False for e in extract_entities("单号 36038675887881", known))
+    assert extract_entities("单号 96038675880", EntityConfig(known_orders=frozenset({"1234567890"}))) == ()

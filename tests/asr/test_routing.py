@@ -29,11 +29,11 @@ class FakeModel:
 
 
 def routing(languages: tuple[str, ...] = ("en", "zh"), texts: tuple[str, ...] = ("text",),
-            probs: dict[str, float] | None = None, english_texts: tuple[str, ...] | None = None
-            ) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
+            probs: dict[str, float] | None = None, english_texts: tuple[str, ...] | None = None,
+            prompts: dict[str, str] | None = None) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
     models = {"english": FakeModel("tiny.en", {"en": 1.0}, english_texts or texts),
               "multilingual": FakeModel("base", probs or {"th": 0.6, "zh": 0.35, "en": 0.05}, texts)}
-    config = AsrConfig(cache_dir=Path("unused"), languages=languages, vad=False)
+    config = AsrConfig(cache_dir=Path("unused"), languages=languages, vad=False, prompts=prompts or {})
     return RoutingTranscriber(config, load=models.__getitem__), models
 
 
@@ -80,13 +80,16 @@ def test_english_goes_to_the_english_model_and_given_language_skips_detection() 
     assert t.model == "tiny.en" and t.language_probability is None and not models["multilingual"].seen
 
 
-def test_no_temperature_fallback_for_chinese_and_a_simplified_prompt() -> None:
+def test_no_temperature_fallback_for_chinese_and_no_prompt_unless_configured() -> None:
     tr, models = routing()
     tr.transcribe(AUDIO, "zh")
     tr.transcribe(AUDIO, "en")
     zh, en = models["multilingual"].seen[0], models["english"].seen[0]
-    assert zh.temperatures == (0.0,) and zh.initial_prompt and zh.beam_size == 5
+    assert zh.temperatures == (0.0,) and zh.initial_prompt is None and zh.beam_size == 5
     assert len(en.temperatures) > 1 and en.initial_prompt is None
+    tr, models = routing(prompts={"zh": "以下是普通话的句子。"})
+    tr.transcribe(AUDIO, "zh")
+    assert models["multilingual"].seen[0].initial_prompt == "以下是普通话的句子。"
 
 
 def test_a_looping_decode_is_decoded_again_with_a_repetition_penalty_and_kept_when_clean() -> None:
