@@ -38,7 +38,7 @@ class DetectConfig:
     resolution: float = 0.05  # cpm: least mean pair weight of a community; higher gives smaller ones
     drop: frozenset[str] = frozenset()  # modalities to leave out (ablation only)
     model_version: str | None = None  # score with this saved model instead of training one
-    threads: int | None = None  # torch intra-op threads (None: leave torch's default)
+    threads: int | None = None  # torch intra-op threads and a saved scorer's tree threads (None: defaults)
     self_train: bool = False  # add pseudo-labels from the structure-only rings (gnn/pseudo.py; gnn scorer only)
     scorer: str = "graphboost"  # account scorer: graphboost (gnn/account_scorer.py) | gnn (gnn/train.py)
     ring_model: Path | None = None  # a learned ring score (gnn/ring_model.py, JSON) instead of the hand-set one
@@ -113,7 +113,7 @@ def score_accounts(export: GraphExport, config: DetectConfig, model_dir: Path) -
         model, metrics = load_boost(model_dir, version)
         view = account_view(export, config.drop, sc.hub_cap)
         m = model.design(view.x, view.names, view.relations, export.account_labels.astype(np.int64), sc.seed)
-        return model.trees.predict(m), version, metrics
+        return model.trees.predict(m, config.threads or 0), version, metrics
     model, p, metrics = fit_account_scorer(export, sc, config.drop)
     return p, save_boost(model, export.window, model_dir, metrics), metrics
 
