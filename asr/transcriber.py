@@ -143,9 +143,10 @@ class RoutingTranscriber:
             engine = self.model(self.role(t.language))
             again = self._finish(engine.decode(speech, self.options(t.language, True, speech_map.speech_seconds)),
                                  speech_map, duration, t.language_probability)
+            clean = bool(again.text) and not loops(again)  # an empty second decode must not erase the cut first one
             log.info("transcript looped (%s); second decode %s", ",".join(t.flags),
-                     "kept" if not loops(again) else "looped too, cut")
-            t = replace(again if not loops(again) else t, flags=(*t.flags, "redecoded"))
+                     "kept" if clean else "looped too or empty, first one cut")
+            t = replace(again if clean else t, flags=(*t.flags, "redecoded"))
         return t
 
     @staticmethod
@@ -163,7 +164,8 @@ class RoutingTranscriber:
 
         Base's pick decides, except that English must be confirmed by tiny.en (whose decode is the
         transcript when it is): when English is the pick, or the runner-up of an unsure pick, and
-        tiny.en writes fewer than MIN_ENGLISH_WORDS_PER_S, the best other language wins.
+        tiny.en writes fewer than MIN_ENGLISH_WORDS_PER_S, the best other language wins; when
+        tiny.en loops, the other language's decode wins if it is clean.
         """
         probs = self._language_probs(speech)
         ranked = sorted(probs, key=lambda k: -probs[k])
@@ -172,10 +174,15 @@ class RoutingTranscriber:
         if len(ranked) > 1 and (best == "en" or check_english):
             english = self._decode("en", speech, speech_map, duration, probs["en"])
             words = len(english.text.split())
+            other = next(k for k in ranked if k != "en")
             if words >= MIN_ENGLISH_WORDS_PER_S * speech_map.speech_seconds:
-                log.debug("language en (share %.2f), tiny.en wrote %d words", probs["en"], words)
-                return english
-            best = next(k for k in ranked if k != "en")
+                if not loops(english):
+                    log.debug("language en (share %.2f), tiny.en wrote %d words", probs["en"], words)
+                    return english
+                # tiny.en looping over a call is weak evidence of English: a clean decode in the other language wins
+                alt = self._decode(other, speech, speech_map, duration, probs[other])
+                return alt if alt.text and not loops(alt) else english
+            best = other
             log.debug("language %s: share of en %.2f but tiny.en wrote %d words in %.1f s of speech", best,
                       probs["en"], words, speech_map.speech_seconds)
         else:
@@ -203,9 +210,13 @@ class RoutingTranscriber:
     def _finish(self, t: Transcript, speech_map: SpeechMap, duration: float, probability: float | None) -> Transcript:
         """Call-time segments, one Chinese script, the guard; the detector's probability when detected."""
         zh = t.language == "zh"
-        segments = tuple(replace(speech_map.segment(s), text=to_simplified(s.text) if zh else s.text)
-                         for s in t.segments)
-        t = replace(t, segments=segments, duration=duration, language_probability=probability)
+
+        def clean(text: str) -> str:  # a segment cut inside a multi-byte token leaves U+FFFD behind
+            text = text.replace("\ufffd", "")
+            return to_simplified(text) if zh else text
+
+        segments = tuple(replace(speech_map.segment(s), text=clean(s.text)) for s in t.segments)
+        t = replace(t, text=clean(t.text), segments=segments, duration=duration, language_probability=probability)
         return guard(t, speech_map.speech_seconds) if self.config.loop_guard else t
 
     def _language_probs(self, speech: np.ndarray) -> dict[str, float]:

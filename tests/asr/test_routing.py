@@ -137,6 +137,34 @@ def test_a_robotic_mandarin_call_that_tiny_en_cannot_write_stays_mandarin() -> N
     assert (t.language, t.text) == ("zh", "我的优惠券没有用上")
 
 
+def test_a_mandarin_call_tiny_en_loops_over_is_decoded_in_mandarin() -> None:
+    # A demo call (C252254427) on this machine: base's pick is English (unsure), tiny.en writes
+    # enough words but loops; that loop was kept, re-decoded to nothing and stored empty.
+    loop = "Hello, I have been waiting. " * 8
+    models = {"english": ByLanguage("tiny.en", {"en": 1.0}, {"en": loop}),
+              "multilingual": ByLanguage("base", {"en": 0.55, "zh": 0.45}, {"zh": "你好，我的账号登录不上了"})}
+    tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
+    t = tr.transcribe(np.full(16_000 * 6, 0.1, np.float32))
+    assert (t.language, t.text) == ("zh", "你好，我的账号登录不上了")
+    # an English call whose tiny.en decode loops, where the other language writes nothing, stays English
+    models["multilingual"] = ByLanguage("base", {"en": 0.55, "zh": 0.45}, {})
+    tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
+    t = tr.transcribe(np.full(16_000 * 6, 0.1, np.float32))
+    assert t.language == "en" and t.text.startswith("Hello, I have been waiting.")
+
+
+def test_an_empty_second_decode_keeps_the_cut_first_one() -> None:
+    tr, _ = routing(texts=("where is my parcel. " * 6, ""))
+    t = tr.transcribe(np.full(16_000 * 6, 0.1, dtype=np.float32), "en")
+    assert t.text == "where is my parcel." and "redecoded" in t.flags
+
+
+def test_a_byte_fragment_left_by_a_cut_token_is_dropped() -> None:
+    tr, _ = routing(texts=("我又会去按铃\ufffd",))
+    t = tr.transcribe(np.full(16_000 * 2, 0.1, dtype=np.float32), "zh")
+    assert t.text == "我又会去按铃" and all("\ufffd" not in s.text for s in t.segments)
+
+
 def test_a_prompt_written_back_is_cut_out_of_the_text() -> None:
     from asr.backends import _drop_echo
 
