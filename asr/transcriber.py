@@ -143,10 +143,10 @@ class RoutingTranscriber:
             engine = self.model(self.role(t.language))
             again = self._finish(engine.decode(speech, self.options(t.language, True, speech_map.speech_seconds)),
                                  speech_map, duration, t.language_probability)
-            clean = bool(again.text) and not loops(again)  # an empty second decode must not erase the cut first one
+            kept = clean(again)  # an empty second decode must not erase the cut first one
             log.info("transcript looped (%s); second decode %s", ",".join(t.flags),
-                     "kept" if clean else "looped too or empty, first one cut")
-            t = replace(again if clean else t, flags=(*t.flags, "redecoded"))
+                     "kept" if kept else "looped too or empty, first one cut")
+            t = replace(again if kept else t, flags=(*t.flags, "redecoded"))
         return t
 
     @staticmethod
@@ -181,7 +181,7 @@ class RoutingTranscriber:
                     return english
                 # tiny.en looping over a call is weak evidence of English: a clean decode in the other language wins
                 alt = self._decode(other, speech, speech_map, duration, probs[other])
-                return alt if alt.text and not loops(alt) else english
+                return alt if clean(alt) else english
             best = other
             log.debug("language %s: share of en %.2f but tiny.en wrote %d words in %.1f s of speech", best,
                       probs["en"], words, speech_map.speech_seconds)
@@ -211,12 +211,12 @@ class RoutingTranscriber:
         """Call-time segments, one Chinese script, the guard; the detector's probability when detected."""
         zh = t.language == "zh"
 
-        def clean(text: str) -> str:  # a segment cut inside a multi-byte token leaves U+FFFD behind
+        def tidy(text: str) -> str:  # a segment cut inside a multi-byte token leaves U+FFFD behind
             text = text.replace("\ufffd", "")
             return to_simplified(text) if zh else text
 
-        segments = tuple(replace(speech_map.segment(s), text=clean(s.text)) for s in t.segments)
-        t = replace(t, text=clean(t.text), segments=segments, duration=duration, language_probability=probability)
+        segments = tuple(replace(speech_map.segment(s), text=tidy(s.text)) for s in t.segments)
+        t = replace(t, text=tidy(t.text), segments=segments, duration=duration, language_probability=probability)
         return guard(t, speech_map.speech_seconds) if self.config.loop_guard else t
 
     def _language_probs(self, speech: np.ndarray) -> dict[str, float]:
@@ -239,6 +239,11 @@ class RoutingTranscriber:
         if not allowed or total <= 0:
             raise AsrError(f"none of the configured languages {self.config.languages} is known to the model")
         return {k: v / total for k, v in allowed.items()}  # the share of each among the languages allowed
+
+
+def clean(t: Transcript) -> bool:
+    """A decode that is evidence of its language: it says something and does not loop."""
+    return bool(t.text) and not loops(t)
 
 
 def model_dir(config: AsrConfig, which: str) -> tuple[Path, str]:

@@ -14,6 +14,7 @@ no cycle or only a short one through a chord).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -127,14 +128,18 @@ def find_stars(export: GraphExport, min_buyers: int = 3, max_buyers: int = 30) -
     ordinary small shops), to be scored on their evidence mix (gnn/ring_model.py). Popular shops
     (more buyers than `max_buyers`, the evidence graph's hub limit) are not candidates.
     """
-    src, dst, _ = buys_from_pairs(export)
-    if len(dst) == 0:
-        return []
+    return [np.unique(np.r_[shop, buyers]) for shop, buyers, _ in shop_groups(export)
+            if min_buyers <= len(buyers) <= max_buyers]
+
+
+def shop_groups(export: GraphExport) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """(shop, its buyers, each buyer's orders into it) for every account someone bought from."""
+    src, dst, w = buys_from_pairs(export)
     order = np.argsort(dst, kind="stable")
-    shops, starts, counts = np.unique(dst[order], return_index=True, return_counts=True)
-    return [np.unique(np.r_[shop, src[order][s:s + c]])
-            for shop, s, c in zip(shops.tolist(), starts.tolist(), counts.tolist(), strict=True)
-            if min_buyers <= c <= max_buyers]
+    src, dst, w = src[order], dst[order], w[order]
+    shops, starts, counts = np.unique(dst, return_index=True, return_counts=True)
+    for shop, s, c in zip(shops.tolist(), starts.tolist(), counts.tolist(), strict=True):
+        yield int(shop), src[s:s + c], w[s:s + c]
 
 
 @dataclass(frozen=True)
@@ -155,19 +160,14 @@ def repeat_stars(export: GraphExport, config: LoopConfig = LoopConfig(), exclude
     a star whose members are mostly in `exclude` (accounts on an order loop, which already
     explains their orders: the 37-loop's shops) is skipped.
     """
-    src, dst, w = buys_from_pairs(export)
-    if len(dst) == 0:
-        return []
-    order = np.argsort(dst, kind="stable")
-    shops, starts, counts = np.unique(dst[order], return_index=True, return_counts=True)
     out = []
-    for shop, s, c in zip(shops.tolist(), starts.tolist(), counts.tolist(), strict=True):
-        buyers, orders = src[order][s:s + c], w[order][s:s + c]
+    for shop, buyers, orders in shop_groups(export):
+        c = len(buyers)
         if c > config.star_max_buyers or sum(int(b) in exclude for b in (shop, *buyers.tolist())) * 2 > c + 1:
             continue
         rep = orders >= 2
         if int(rep.sum()) >= config.star_min_repeat and float(rep.mean()) >= config.star_min_share:
-            out.append(Star(int(shop), tuple(sorted({int(shop), *buyers.tolist()})),
+            out.append(Star(shop, tuple(sorted({shop, *buyers.tolist()})),
                             tuple((int(b), float(n)) for b, n in zip(buyers[rep].tolist(), orders[rep].tolist(),
                                                                          strict=True))))
     return out

@@ -13,6 +13,12 @@ THING_TYPE = {"uses_device": "device", "uses_ip": "ip", "ships_to": "address", "
               "buys_from": "account", "behaves_like": "account"}
 
 
+def own_ties(account: str) -> list[tuple[str, str, str, float]]:
+    """A clean account's edges: a device, an IP and a phone of its own."""
+    return [("uses_device", account, f"dev-{account}", 1), ("uses_ip", account, f"ip-{account}", 1),
+            ("has_phone", account, f"ph-{account}", 1)]
+
+
 def build_export(accounts: Mapping[str, Mapping[str, float]],
                  edges: Sequence[tuple[str, str, str, float]],
                  labels: Mapping[str, int] | None = None) -> GraphExport:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from gnn.detect import DetectConfig, find_rings
-from tests.gnn.builders import build_export
+from tests.gnn.builders import build_export, own_ties
 
 
 def _world() -> tuple[dict[str, list[str]], list[set[str]]]:
@@ -26,8 +26,7 @@ def _world() -> tuple[dict[str, list[str]], list[set[str]]]:
     edges: list[tuple[str, str, str, float]] = []
     for i, a in enumerate(gang + family + locker + others):  # everyone: own device, IP, phone, home
         accounts[a] = {"age_days": 300.0 + 11 * i, "n_orders": 2.0, "n_returns": 0.0, "return_rate": 0.0}
-        edges += [("uses_device", a, f"dev-{a}", 1), ("uses_ip", a, f"ip-{a}", 1), ("has_phone", a, f"ph-{a}", 1),
-                  ("ships_to", a, f"home-{a}", 2)]
+        edges += [*own_ties(a), ("ships_to", a, f"home-{a}", 2)]
     for i, a in enumerate(gang):  # "empty parcel" returns whose labels show one of two drops
         accounts[a].update(n_returns=2.0, return_rate=1.0, intent_empty_parcel=1.0)
         edges.append(("label_address", a, "drop-A" if i < 4 else "drop-B", 0.8))
@@ -77,7 +76,7 @@ def _one_night() -> tuple[dict[str, list[str]], list[set[str]], dict[str, str]]:
     edges: list[tuple[str, str, str, float]] = []
     for i, a in enumerate(star + shop + gang + locker + others):
         accounts[a] = {"age_days": 300.0 + 7 * i, "n_orders": 1.0}
-        edges += [("uses_device", a, f"dev-{a}", 1), ("uses_ip", a, f"ip-{a}", 1), ("has_phone", a, f"ph-{a}", 1)]
+        edges += own_ties(a)
     for i, a in enumerate(star[1:]):
         edges.append(("buys_from", a, "s0", 2.0 if i < 4 else 1.0))
     for i, a in enumerate(shop[1:]):

@@ -14,7 +14,7 @@ from gnn.anomaly import account_flags
 from gnn.detect import DetectConfig, find_rings
 from gnn.evidence import coupon_bursts
 from graph.export_types import EdgeTable, GraphExport, NodeTable
-from tests.gnn.builders import build_export
+from tests.gnn.builders import build_export, own_ties
 
 T0 = 29_000_000.0  # claim times are minutes
 
@@ -23,7 +23,7 @@ def _ordinary(names: list[str], accounts: dict[str, dict[str, float]], edges: li
     for i, a in enumerate(names):
         accounts[a] = {"age_days": 200.0 + 17 * i, "n_orders": 1.0 + i % 2, "coupon_frac": 0.0, "return_rate": 0.0,
                        "n_returns": 0.0}
-        edges += [("uses_device", a, f"dev-{a}", 1), ("has_phone", a, f"ph-{a}", 1), ("uses_ip", a, f"ip-{a}", 1)]
+        edges += own_ties(a)
 
 
 def _world() -> tuple[GraphExport, dict[str, list[str]]]:
