@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from vision.errors import VisionError
-from vision.records import TextLine
+from vision.records import Rule, TextLine
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef0-9])"
@@ -74,10 +74,10 @@ def is_cjk_text(lines: list[tuple[str, float, Box]]) -> bool:
     return cjk > 0 and cjk >= len(re.findall(r"[A-Za-z]", text))
 
 
-def split_runs(words: list[tuple[str, float, Box]], cuts: tuple[int, ...], gap_heights: float
+def split_runs(words: list[tuple[str, float, Box]], cuts: tuple[Rule, ...], gap_heights: float
                ) -> list[list[tuple[str, float, Box]]]:
-    """A Tesseract line's words (left to right) → runs: a new run at a column rule (`cuts`, x in
-    pixels) between two words or at a gap wider than `gap_heights` line heights.
+    """A Tesseract line's words (left to right) → runs: a new run at a column rule (`cuts`) that
+    spans the two words' rows, or at a gap wider than `gap_heights` line heights.
 
     Tesseract's page layout joins side-by-side blocks (sender | recipient) into one line when
     their rows align; the printed rule or the white gap between the columns separates them again.
@@ -92,7 +92,8 @@ def split_runs(words: list[tuple[str, float, Box]], cuts: tuple[int, ...], gap_h
             prev = runs[-1][-1][2]
             height = max(prev[3] - prev[1], word[2][3] - word[2][1], 1)
             centres = ((prev[0] + prev[2]) / 2, (word[2][0] + word[2][2]) / 2)
-            crosses = any((centres[0] < x) != (centres[1] < x) for x in cuts)
+            middle = (min(prev[1], word[2][1]) + max(prev[3], word[2][3])) / 2
+            crosses = any((centres[0] < r.x) != (centres[1] < r.x) for r in cuts if r.y0 <= middle <= r.y1)
             if not crosses and word[2][0] - prev[2] <= gap_heights * height:
                 runs[-1].append(word)
                 continue
@@ -151,7 +152,7 @@ class TesseractOcr:
             api.End()
         self._apis.clear()
 
-    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]:
+    def read_layout(self, image: np.ndarray, cuts: tuple[Rule, ...] = ()) -> tuple[TextLine, ...]:
         """Every run of text on a binary label with its box, in Tesseract's reading order.
 
         The label is read with `lang` (chi_sim, whose Latin is passable); if that finds no CJK the
@@ -210,7 +211,7 @@ class TesseractOcr:
             out.append((text, conf, box))
         return out
 
-    def _lines(self, image: np.ndarray, lang: str, psm: int, cuts: tuple[int, ...] | None = None
+    def _lines(self, image: np.ndarray, lang: str, psm: int, cuts: tuple[Rule, ...] | None = None
                ) -> list[tuple[str, float, Box]]:
         """(text, mean word confidence, bounding box) per Tesseract text line, in reading order.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vision.records import Detection
+from vision.records import Detection, Rule
 
 
 @dataclass(frozen=True)
@@ -217,17 +217,18 @@ def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> P
     return Prepared(prepared.binary, prepared.skew_deg, False, prepared.to_binary @ from_photo)
 
 
-def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[int, ...]:
-    """x (centre) of the long vertical rules in a black-on-white label: the printed lines between
-    side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells).
+def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[Rule, ...]:
+    """The long vertical rules in a black-on-white label, with the rows they span: the printed
+    lines between side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells).
 
     A rule is thin ink at least `min_height` of the label tall; barcode bars are far shorter, and
-    the label's own frame at the edges is dropped.
+    the label's own frame at the edges is dropped. A QR code's module column can pass that test,
+    which is why a rule keeps its rows: it must not cut the address printed under the code.
     """
     h, w = binary.shape
     ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(1, h // 8))))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
-    xs = [int(stats[i, 0] + stats[i, 2] // 2) for i in range(1, n)
-          if stats[i, 3] >= min_height * h and stats[i, 2] < 0.03 * w]
-    return tuple(sorted(x for x in xs if 0.03 * w < x < 0.97 * w))
+    rules = [Rule(int(stats[i, 0] + stats[i, 2] // 2), int(stats[i, 1]), int(stats[i, 1] + stats[i, 3]))
+             for i in range(1, n) if stats[i, 3] >= min_height * h and stats[i, 2] < 0.03 * w]
+    return tuple(sorted((r for r in rules if 0.03 * w < r.x < 0.97 * w), key=lambda r: (r.x, r.y0)))

@@ -22,7 +22,7 @@ from vision.errors import BadPhotoError
 from vision.fraud import FraudAddressIndex
 from vision.layout import LayoutResult, read_layout
 from vision.preprocess import PreprocessConfig, find_column_rules, mask_barcodes, prepare_label
-from vision.records import Detection, LabelRead, OcrLine, TextLine
+from vision.records import Detection, LabelRead, OcrLine, Rule, TextLine
 
 
 def label_region(boxes: tuple[Detection, ...], min_overlap: float = 0.3) -> Detection | None:
@@ -53,7 +53,7 @@ class Detector(Protocol):
 
 
 class Ocr(Protocol):
-    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]: ...
+    def read_layout(self, image: np.ndarray, cuts: tuple[Rule, ...] = ()) -> tuple[TextLine, ...]: ...
 
     def orientation(self, image: np.ndarray) -> tuple[int, float] | None: ...
 

@@ -28,6 +28,15 @@ class OcrLine:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A printed vertical rule on a label: it separates the text on the rows it spans, no others."""
+
+    x: int  # centre, pixels
+    y0: int
+    y1: int
+
+
+@dataclass(frozen=True)
 class TextLine:
     """One run of words on one Tesseract text line, split at column rules and wide gaps (layout input)."""
 

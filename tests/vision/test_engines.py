@@ -15,7 +15,7 @@ from vision.batch import ReaderSpec, _checkpoint, read_day
 from vision.detector import LabelDetector
 from vision.errors import VisionError
 from vision.ocr import TesseractOcr
-from vision.records import TextLine
+from vision.records import Rule, TextLine
 
 
 def test_the_default_names_build_the_real_engines() -> None:
@@ -34,7 +34,7 @@ def test_an_unknown_engine_stops_the_day_before_any_photo(tmp_path: Path) -> Non
 class Blank:
     """An adapter that reads nothing: enough to show a new engine is one registry line."""
 
-    def read_layout(self, image: np.ndarray, cuts: tuple[int, ...] = ()) -> tuple[TextLine, ...]:
+    def read_layout(self, image: np.ndarray, cuts: tuple[Rule, ...] = ()) -> tuple[TextLine, ...]:
         return ()
 
     def orientation(self, image: np.ndarray) -> tuple[int, float] | None:

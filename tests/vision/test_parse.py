@@ -6,7 +6,7 @@ from ingest.normalize import address_key
 from vision.layout import read_layout
 from vision.ocr import join_cjk, merge_split_glyphs, split_runs
 from vision.parse import heading_kind, join_address
-from vision.records import LabelFields, TextLine
+from vision.records import LabelFields, Rule, TextLine
 
 
 def _read(*texts: str) -> LabelFields | None:
@@ -84,9 +84,11 @@ def test_a_line_across_a_column_rule_is_split_into_runs() -> None:
     """Side-by-side blocks whose rows align: Tesseract joins them; the rule (x=330), a bar or a gap splits them."""
     words = [("湖北省武汉市", 90.0, (15, 230, 200, 270)), ("文一西", 90.0, (205, 230, 320, 270)),
              ("电话:", 90.0, (340, 230, 420, 270)), ("183-0307-5117", 90.0, (425, 230, 660, 270))]
-    assert [[w for w, _, _ in r] for r in split_runs(words, (330,), 3.0)] == [["湖北省武汉市", "文一西"],
-                                                                             ["电话:", "183-0307-5117"]]
+    assert [[w for w, _, _ in r] for r in split_runs(words, (Rule(330, 200, 400),), 3.0)] == [
+        ["湖北省武汉市", "文一西"], ["电话:", "183-0307-5117"]]
     barred = words[:2] + [("|", 90.0, (328, 228, 332, 272))] + words[2:]
     assert len(split_runs(barred, (), 3.0)) == 2
+    # a rule that ends above the line (a QR code's module column) does not cut it
+    assert len(split_runs(words, (Rule(330, 20, 180),), 3.0)) == 1
     far = [("王伟", 90.0, (10, 0, 80, 40)), ("李娜", 90.0, (400, 0, 470, 40))]
     assert len(split_runs(far, (), 3.0)) == 2 and len(split_runs(far[:1], (), 3.0)) == 1

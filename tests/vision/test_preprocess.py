@@ -84,7 +84,9 @@ def test_column_rules_of_side_by_side_and_caption_column_labels_are_found() -> N
     def rules(template: str, language: str) -> tuple[int, ...]:
         rng = np.random.default_rng(3)
         img, _ = TEMPLATES[template].draw(random_label_text(rng, language), rng)
-        return find_column_rules(binarize(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)))
+        found = find_column_rules(binarize(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)))
+        assert all(r.y1 - r.y0 >= 0.25 * img.height for r in found)
+        return tuple(r.x for r in found)
 
     assert [abs(x - 300) <= 3 for x in rules("ems", "zh")] == [True]
     assert [abs(x - 64) <= 3 for x in rules("tongda", "zh")] == [True]
