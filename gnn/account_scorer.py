@@ -87,8 +87,10 @@ def _shared(name: str, m: sp.csr_matrix, hub_cap: int) -> Relation:
 
 
 def fit_account_scorer(export: GraphExport, config: ScorerConfig = ScorerConfig(),
-                       drop: frozenset[str] = frozenset()) -> tuple[BoostModel, np.ndarray, dict[str, float]]:
-    """Fit on the export's labels; returns the model, fraud probability per account and metrics."""
+                       drop: frozenset[str] = frozenset(), threads: int = 0
+                       ) -> tuple[BoostModel, np.ndarray, dict[str, float]]:
+    """Fit on the export's labels; returns the model, fraud probability per account (scored on
+    `threads`; 0: as trained) and metrics."""
     y = export.account_labels.astype(np.int64)
     if (y == 1).sum() == 0 or (y == 0).sum() == 0:
         raise ExportError("training needs at least one fraud (1) and one legitimate (0) account label; "
@@ -100,7 +102,7 @@ def fit_account_scorer(export: GraphExport, config: ScorerConfig = ScorerConfig(
     view = account_view(export, drop, config.hub_cap)
     boost = replace(config.boost, trees=replace(config.boost.trees, balanced=True, early_stop=0,
                                                 max_rounds=config.rounds))
-    model, p = fit_boost(view.x, view.names, view.relations, y, tr, va, config.seed, boost)
+    model, p = fit_boost(view.x, view.names, view.relations, y, tr, va, config.seed, boost, threads)
     metrics = {"val_average_precision": average_precision(y[va], p[va]),
                "threshold": best_f1_threshold(y[va], p[va]), "n_train_labels": float(len(tr)),
                "n_val_labels": float(len(va)), "n_labelled_fraud": float((y == 1).sum()),

@@ -68,11 +68,13 @@ def design_matrix(x: np.ndarray, names: Sequence[str], relations: Sequence[Relat
 
 def fit_boost(x: np.ndarray, names: Sequence[str], relations: Sequence[Relation], y: np.ndarray,
               train: np.ndarray, val: np.ndarray, seed: int,
-              config: BoostConfig = BoostConfig()) -> tuple[BoostModel, np.ndarray]:
+              config: BoostConfig = BoostConfig(), threads: int = 0) -> tuple[BoostModel, np.ndarray]:
     """Fit each candidate on `train` (labels 0/1 in y), keep the best by AUC on `val`.
 
     Label-aware columns see only the training labels. Returns the model and its fraud
-    probability for every node, float32 [n].
+    probability for every node, float32 [n]. Candidates are compared on the validation rows
+    only, and only the kept one scores every node (on `threads`; 0: as trained): scoring every
+    node once per candidate was 65 % of a 100k-account fit.
     """
     known = np.full(len(y), -1, dtype=np.int64)
     known[train] = y[train]
@@ -82,12 +84,12 @@ def fit_boost(x: np.ndarray, names: Sequence[str], relations: Sequence[Relation]
     for cand in tried:
         m, cols = design_matrix(x, names, relations, known, cand, config.folds, seed)
         trees = fit_trees(m, y, train, val, seed, config.trees)
-        p = trees.predict(m)
-        aucs[cand] = roc_auc(y[val].astype(np.int64), p[val])
+        aucs[cand] = roc_auc(y[val].astype(np.int64), trees.predict(m[val], threads))
         if best is None or aucs[cand] > best[0]:
-            best = (aucs[cand], BoostModel(trees, cols, cand, aucs, config), p)
+            best = (aucs[cand], BoostModel(trees, cols, cand, aucs, config), m)
     assert best is not None
-    return best[1], best[2]
+    model, m = best[1], best[2]
+    return model, model.trees.predict(m, threads)
 
 
 def top_columns(model: BoostModel, k: int = 10) -> list[tuple[str, float]]:

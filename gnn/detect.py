@@ -114,7 +114,7 @@ def score_accounts(export: GraphExport, config: DetectConfig, model_dir: Path) -
         view = account_view(export, config.drop, sc.hub_cap)
         m = model.design(view.x, view.names, view.relations, export.account_labels.astype(np.int64), sc.seed)
         return model.trees.predict(m, config.threads or 0), version, metrics
-    model, p, metrics = fit_account_scorer(export, sc, config.drop)
+    model, p, metrics = fit_account_scorer(export, sc, config.drop, config.threads or 0)
     return p, save_boost(model, export.window, model_dir, metrics), metrics
 
 
