@@ -109,7 +109,7 @@ def export_graph(store: GraphStore, start: str, end: str,
     index = {a: i for i, a in enumerate(ids)}
     end_day = Date.fromisoformat(end)
     columns: dict[str, np.ndarray] = {"age_days": _age_days(acc["created_s"], end_day)}
-    fp = np.array([[_num(v) for v in row] for row in acc.pop("fp")], dtype=np.float32).reshape(len(ids), len(fp_names))
+    fp = _floats(acc.pop("fp")).astype(np.float32).reshape(len(ids), len(fp_names))
     for j, name in enumerate(fp_names):
         columns[name] = fp[:, j]
     labels = np.array([{"fraud": 1, "legit": 0}.get(str(x).lower(), -1) for x in acc["label"]], dtype=np.int8)
@@ -127,7 +127,7 @@ def export_graph(store: GraphStore, start: str, end: str,
                     col[rows] = [sum(call.count(intent) for call in v) for v in values]
                 continue
             col = columns.setdefault(name, np.zeros(len(ids), np.float32))
-            col[rows] = [_num(v) for v in values]
+            col[rows] = _floats(values)
     for name in ("n_orders", "amount_mean", "amount_cv", "coupon_frac", "n_sales", "n_returns", "n_calls",
                  *(f"intent_{i}" for i in INTENTS), "max_fraud_match", "n_devices", "n_ips", "n_similar"):
         columns.setdefault(name, np.zeros(len(ids), np.float32))
@@ -144,7 +144,7 @@ def export_graph(store: GraphStore, start: str, end: str,
         src = np.array([index[s] for s in cols["src"]], dtype=np.int64)
         dst = np.array([dst_index.setdefault(d, len(dst_index)) if dst_t != "account" else index[d]
                         for d in cols["dst"]], dtype=np.int64)
-        edges.append(EdgeTable(src_t, rel, dst_t, src, dst, np.array([_num(w) for w in cols["w"]], dtype=np.float32)))
+        edges.append(EdgeTable(src_t, rel, dst_t, src, dst, _floats(cols["w"]).astype(np.float32)))
 
     for rel, name in (("uses_device", "n_devices"), ("uses_ip", "n_ips")):
         e = next(e for e in edges if e.relation == rel)
@@ -197,8 +197,19 @@ def _entity_table(store: GraphStore, node_type: str, index: dict[str, int], edge
         cols = store.read_columns(_ADDRESS_PROPS, {"keys": keys})
         rows = np.array([index[k] for k in cols["id"]], dtype=np.int64)
         listed[rows] = [float(bool(v)) for v in cols["fraud_listed"]]
-        match[rows] = [_num(v) for v in cols["m"]]
+        match[rows] = _floats(cols["m"])
     return NodeTable(tuple(keys), np.stack([degree, listed, match], axis=1), ("degree", "fraud_listed", "max_fraud_match"))
+
+
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    """float64 array of query values (nested lists keep their shape), 0 for null, non-finite or
+    non-numeric, as `_num` per value but vectorized: per-value conversion was a tenth of an export."""
+    try:
+        a = np.asarray(values, dtype=np.float64)  # None -> nan
+    except (TypeError, ValueError):
+        a = np.array([[_num(v) for v in row] if isinstance(row, list) else _num(row) for row in values],
+                     dtype=np.float64)
+    return np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def _num(v: Any) -> float:
