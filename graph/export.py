@@ -105,6 +105,9 @@ def export_graph(store: GraphStore, start: str, end: str,
     fp_names: list[str] = store.read_columns(_FP_NAMES).get("k", [])
     acc = store.read_columns(_ACCOUNTS, {"fp": fp_names})
     log.debug("export query accounts: %.1fs", time.perf_counter() - t_query)
+    if any(a > b for a, b in zip(acc["id"], acc["id"][1:], strict=False)):  # ORDER BY may not survive collect()
+        order = sorted(range(len(acc["id"])), key=acc["id"].__getitem__)
+        acc = {k: [v[i] for i in order] for k, v in acc.items()}
     ids: list[str] = acc["id"]
     index = {a: i for i, a in enumerate(ids)}
     end_day = Date.fromisoformat(end)
