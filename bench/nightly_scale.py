@@ -1,13 +1,14 @@
 """Benchmark: the whole nightly at scale, stage by stage, so the cost curve is visible.
 
     flock /tmp/riskgraph-bench.lock python -m bench.nightly_scale --accounts 100000 [--media-fraction 0.01] \\
-        [--delta] [--graph-load auto|merge|bulk] [--heap-mb 2048 --pagecache-mb 2048]
+        [--delta [--delta-fraction 0.1]] [--graph-load auto|merge|bulk] [--heap-mb 2048 --pagecache-mb 2048]
 
 Simulates day D (`simulate_day`, media only at --media-fraction > 0), then runs `run_nightly`
 (ingest → asr → vision → graph load → export → GNN + rings → write-back) against a throw-away
 local Neo4j on a free port with its own store. With --delta it then simulates day D+1 of the same
-world (every account listed again, a new day of orders and clicks) and runs the nightly on it too:
-the graph already holds D, so that load takes the MERGE path.
+world (every account listed again, a new day of orders and clicks; with --delta-fraction F only the
+rows of a share F of the accounts, `testing/day_sample.py`) and runs the nightly on it too: the
+graph already holds D, so that load takes the MERGE path.
 
 Prints each stage's wall time, the peak RSS of this process (with its children: media renderers,
 OCR workers) and of the Neo4j server during the stage, sampled every 0.2 s, and the load average.
@@ -32,11 +33,14 @@ from pathlib import Path
 
 import psutil
 
+from graph import analyst
 from nightly.run import NightlyPlan, NightlyRun
 from riskgraph.offline import configure_offline
 from riskgraph.settings import Settings
+from riskgraph.wiring import open_store
 from services import neo4j_local as local_server
 from simulate import SimConfig, simulate_day
+from testing.day_sample import sample_day
 
 DATE = dt.date(2026, 11, 27)
 
@@ -100,6 +104,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--media-fraction", type=float, default=0.0, help="share of returns/calls with a photo/recording")
     ap.add_argument("--delta", action="store_true", help="then build day D+1 on top (the MERGE path)")
+    ap.add_argument("--delta-fraction", type=float, default=1.0,
+                    help="D+1 holds the rows of this share of the accounts (1.0: every account, a full day)")
     ap.add_argument("--graph-load", choices=("auto", "merge", "bulk"), default="auto",
                     help="auto: bulk import into an empty graph, MERGE otherwise (RISKGRAPH_GRAPH_LOAD)")
     ap.add_argument("--heap-mb", type=int, default=2048)
@@ -141,6 +147,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     sampler = PeakSampler(lambda: local_server.status(cfg).pid)
     days = [DATE, DATE + dt.timedelta(days=1)] if args.delta else [DATE]
     total = 0.0
+    before = (0, 0)
     try:
         with sampler.running():
             for date in days:
@@ -149,6 +156,10 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                 sampler.phase = f"{date}:simulate"
                 t0 = time.perf_counter()
                 summary = simulate_day(sim, tmp / "raw")
+                if date != DATE and args.delta_fraction < 1.0:
+                    sample = sample_day(summary.day_dir, args.delta_fraction, args.seed)
+                    print(f"[{date}] delta: the rows of {args.delta_fraction:.0%} of the accounts: " + ", ".join(
+                        f"{k} {sample.kept[k]:,} of {sample.total[k]:,}" for k in sample.kept), flush=True)
                 sim_s = time.perf_counter() - t0
                 print(f"[{date}] simulate {sim_s:.1f}s: {summary.accounts:,} accounts, {summary.orders:,} orders, "
                       f"{summary.click_events:,} click events, {summary.photos:,} photos, "
@@ -166,10 +177,20 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                 wall = time.perf_counter() - t0
                 total += wall
                 _print_day(date, result, sampler, wall)
+                size = _graph_size(settings)
+                print(f"[{date}] graph holds {sum(size):,} nodes + relationships ({size[0]:,} + {size[1]:,}); "
+                      f"this night changed the count by {sum(size) - sum(before):+,}\n", flush=True)
+                before = size
     finally:
         local_server.stop(cfg)
     print(f"nightly wall time over {len(days)} day(s), without simulation: {total:.1f}s; "
           f"store {local_server.status(cfg).data_bytes / 2**20:,.0f} MiB; load average {_load()}")
+
+
+def _graph_size(settings: Settings) -> tuple[int, int]:
+    with open_store(settings, start_if_needed=False) as store:
+        nodes, rels = analyst.counts(store)
+    return sum(nodes.values()), sum(rels.values())
 
 
 def _print_day(date: dt.date, result: NightlyRun, sampler: PeakSampler, wall: float) -> None:
@@ -181,7 +202,6 @@ def _print_day(date: dt.date, result: NightlyRun, sampler: PeakSampler, wall: fl
         ours, server = sampler.peaks.get(f"{date}:{o.name}", (0.0, 0.0))
         counts = ", ".join(f"{k}={v:,}" for k, v in o.counts.items())
         print(f"  {o.name:8s} {o.status:7s} {o.seconds:8.1f} {ours:13,.0f} {server:14,.0f}  {counts} {o.error}")
-    print(flush=True)
 
 
 if __name__ == "__main__":
