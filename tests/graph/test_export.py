@@ -70,3 +70,19 @@ def test_counted_features_agree_with_the_graph(store: GraphStore, tmp_path: Path
     rows = store.read("MATCH (a:Account) RETURN a.account_id AS id, a.created_at AS c")
     ages = {r["id"]: max((date(2026, 12, 5) - r["c"].to_native().date()).days, 0) for r in rows}
     assert [ages[a] for a in acc.ids] == col["age_days"].astype(int).tolist() and set(ages.values()) == {8}
+
+
+def test_queries_read_ahead_give_the_same_export(store: GraphStore, tmp_path: Path) -> None:
+    """One reader or several at once: the same arrays, because results are used in a fixed order."""
+    from testing.workdir import write_synthetic_day
+
+    write_synthetic_day(tmp_path / "w", 400, 1600)
+    load(store, ingest_steps(tmp_path / "w"), build_id_for("2026-11-27"), "2026-11-27")
+    one, three = (export_graph(store, "2026-11-27", "2026-12-05", readers=r) for r in (1, 3))
+    for t, nodes in one.nodes.items():
+        assert nodes.ids == three.nodes[t].ids and nodes.feature_names == three.nodes[t].feature_names
+        assert np.array_equal(nodes.features, three.nodes[t].features)
+    assert sum(len(e.src) for e in one.edges) > 1000
+    for a, b in zip(one.edges, three.edges, strict=True):
+        assert a.key == b.key and np.array_equal(a.src, b.src) and np.array_equal(a.dst, b.dst)
+        assert np.array_equal(a.weight, b.weight)
