@@ -21,11 +21,16 @@ prints per call what was said, what was heard and what the extractor found.
 through the same telephone channel. Both are single-speaker models, so the held-out set cannot
 get speakers of its own: it gets pitches the other sets never use (ratio 0.82–0.88 or 1.12–1.18
 against 0.9–1.1), the same speaker otherwise.
+
+Transcripts are cached under var/cache/asr-ids/ keyed by the audio's SHA-256 and the decode
+settings (AsrConfig, `--set` and defaults), so a change to the extractor is rescored without decoding again;
+`--no-cache` decodes anyway. The audio is still rendered (it is what the key is made from).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import tempfile
@@ -142,6 +147,16 @@ def _overrides(pairs: list[str]) -> dict[str, object]:
     return out
 
 
+TRANSCRIPT_CACHE = ROOT / "var" / "cache" / "asr-ids"
+
+
+def _cache_key(audio: Path, config: object) -> str:
+    """The audio's bytes and every decode setting (AsrConfig's repr, defaults included)."""
+    h = hashlib.sha256(audio.read_bytes())
+    h.update(repr(config).encode())
+    return h.hexdigest()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--calls", type=int, default=10, help="calls per language")
@@ -154,6 +169,7 @@ def main() -> None:
                     help="AsrConfig override (prompt=LANG:TEXT sets a prompt)")
     ap.add_argument("--show", action="store_true", help="per call: said, heard, found")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--no-cache", action="store_true", help="decode even when a cached transcript exists")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="asr-ids-") as tmp:
         configure_offline(Path(tmp) / "var")
@@ -183,19 +199,28 @@ def main() -> None:
         known = frozenset(str(c["order"]) for c in calls)
         if args.lang:
             calls = [c for c in calls if c["lang"] == args.lang]
-        transcriber = make_transcriber(AsrConfig(cache_dir=ROOT / "var" / "cache" / "asr",
-                                                 **_overrides(args.set)))  # type: ignore[arg-type]
+        config = AsrConfig(cache_dir=ROOT / "var" / "cache" / "asr", **_overrides(args.set))  # type: ignore[arg-type]
+        transcriber = make_transcriber(config)
         rows: list[dict[str, Any]] = []
-        t0, cpu0, audio_s = time.perf_counter(), time.process_time(), 0.0
+        t0, cpu0, audio_s, decoded_s = time.perf_counter(), time.process_time(), 0.0, 0.0
         for c in calls:
             pattern = ORDER_FORMATS[str(c["format"])][0]
             channels = load_channels(Path(str(c["audio"])), 600)
             audio_s += len(channels[0]) / 16_000
-            t = transcriber.transcribe_channels(channels, None)
-            signals = extract_signals(t.text, t.language, EntityConfig(order_pattern=pattern, known_orders=known))
+            cached = TRANSCRIPT_CACHE / f"{_cache_key(Path(str(c['audio'])), config)}.json"
+            if cached.exists() and not args.no_cache:
+                heard = json.loads(cached.read_text(encoding="utf-8"))
+            else:
+                t = transcriber.transcribe_channels(channels, None)
+                decoded_s += len(channels[0]) / 16_000
+                heard = {"language": t.language, "text": t.text, "flags": list(t.flags)}
+                TRANSCRIPT_CACHE.mkdir(parents=True, exist_ok=True)
+                cached.write_text(json.dumps(heard, ensure_ascii=False), encoding="utf-8")
+            text, language = str(heard["text"]), str(heard["language"])
+            signals = extract_signals(text, language, EntityConfig(order_pattern=pattern, known_orders=known))
             ents = signals.entities
-            rows.append({**c, "heard": t.language, "text": t.text, "flags": list(t.flags),
-                         "normalized": normalize_digits(t.text),
+            rows.append({**c, "heard": language, "text": text, "flags": heard["flags"],
+                         "normalized": normalize_digits(text),
                          "found": [f"{e.kind}={e.value}{'*' if e.linked else ''}" for e in ents],
                          "order_found": any(e.kind == "order_id" and e.value == c["order"] for e in ents),
                          "order_linked": any(e.kind == "order_id" and e.value == c["order"] and e.linked for e in ents),
@@ -216,7 +241,10 @@ def main() -> None:
               f"phones {sum(r['phone_found'] for r in sel)}/{len(sel)}: ids {found}/{2 * len(sel)}")
     ids = sum(r["order_found"] for r in rows) + sum(r["phone_found"] for r in rows)
     print(f"set {args.set_name}, seed {args.seed}, voice {args.voice}: spoken ids extracted: {ids}/{2 * len(rows)} = "
-          f"{ids / max(2 * len(rows), 1):.1%}; {audio_s:.0f} s of audio, wall {wall:.0f} s, CPU {cpu:.0f} s")
+          f"{ids / max(2 * len(rows), 1):.1%}; {audio_s:.0f} s of audio ({decoded_s:.0f} s of it "
+          f"decoded, the rest cached), wall {wall:.0f} s, CPU {cpu:.0f} s")
+    if decoded_s and decoded_s < audio_s:
+        print("speed: not comparable, part of the set came from the cache (run with --no-cache)")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
