@@ -29,6 +29,9 @@ class SimConfig:
     # ring designs to rotate through (simulate/rings.py DESIGNS); () = the classic three kinds,
     # and the world is then exactly what it was before designs existed
     designs: tuple[str, ...] = ()
+    # multiplies every account's ordinary order rate: a busier marketplace, or a day standing in for a
+    # graph that holds a window of days; 1.0 is the world as it always was
+    order_rate_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:
@@ -38,6 +41,8 @@ class SimConfig:
             raise SimulateError(f"unknown ring design(s) {unknown}; known: {', '.join(DESIGNS)}")
         if self.accounts < 100:
             raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
+        if not 0.0 < self.order_rate_scale <= 100.0:
+            raise SimulateError("order_rate_scale must be within (0, 100]")
         if self.audio_fraction is not None and not 0.0 <= self.audio_fraction <= 1.0:
             raise SimulateError("audio_fraction must be within [0, 1]")
         for name in ("media_fraction", "label_fraction", "legit_label_fraction", "label_noise"):

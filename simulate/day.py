@@ -85,6 +85,8 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     sellers = world.sellers.filter(pl.Series(alive[world.sellers["idx"].to_numpy()]))
     sellers = sellers.with_columns(weight=pl.col("weight") / pl.col("weight").sum())
 
+    if cfg.order_rate_scale != 1.0:
+        live = live.with_columns(order_rate=pl.col("order_rate") * cfg.order_rate_scale)
     orders = benign_orders(live, sellers, world.coupons, rng, start)
     rd = ring_day(built.rings, acc, sellers, alive, rng, start, orders.height)
     r_orders, r_returns, r_calls, r_sessions = rd.frames()

@@ -13,6 +13,7 @@ from PIL import Image
 from ingest.normalize import address_key, normalize_phone
 from simulate import DaySummary, simulate_day
 from simulate.build import build_world
+from simulate.day import plan_day
 from simulate.lookalikes import LOOKALIKE_KINDS
 from simulate.rings import BIG_LOOP
 from tests.simulate.conftest import small_config
@@ -140,3 +141,18 @@ def test_truth_is_consistent_with_inputs(small_day: DaySummary) -> None:
     for c in spoken:
         assert set(c["order_ids"]) <= set(orders["order_id"])  # type: ignore[arg-type]
         assert all(str(o) in str(c["text"]) for o in c["order_ids"])  # type: ignore[attr-defined]
+
+
+def test_order_rate_scale_makes_a_busier_day_of_the_same_world() -> None:
+    """The scale multiplies ordinary shopping only: same accounts and rings, more benign orders."""
+    base_cfg = small_config(accounts=2000, media_fraction=0.0)
+    built = build_world(base_cfg)
+    base = plan_day(base_cfg, built)
+    same = plan_day(small_config(accounts=2000, media_fraction=0.0, order_rate_scale=1.0), built)
+    busy = plan_day(small_config(accounts=2000, media_fraction=0.0, order_rate_scale=4.0), built)
+    assert base.orders.equals(same.orders)
+    benign = [d.orders.filter(pl.col("ring_id") == "").height for d in (base, busy)]
+    assert 3.5 * benign[0] < benign[1] < 4.5 * benign[0]
+    assert busy.accounts["account_id"].equals(base.accounts["account_id"])
+    assert set(busy.orders.filter(pl.col("ring_id") != "")["ring_id"]) == set(
+        base.orders.filter(pl.col("ring_id") != "")["ring_id"])
