@@ -105,6 +105,7 @@ def main() -> None:
     ap.add_argument("--media-fraction", type=float, default=0.0, help="share of returns/calls with a photo/recording")
     ap.add_argument("--order-rate-scale", type=float, default=1.0,
                     help="multiply every account's order rate (a denser graph: ~25M relationships at 1M needs ~12)")
+    ap.add_argument("--order-id-digits", type=int, default=10, help="order id length (10 allows 1M orders a day)")
     ap.add_argument("--delta", action="store_true", help="then build day D+1 on top (the MERGE path)")
     ap.add_argument("--delta-fraction", type=float, default=1.0,
                     help="D+1 holds the rows of this share of the accounts (1.0: every account, a full day)")
@@ -154,7 +155,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         with sampler.running():
             for date in days:
                 sim = SimConfig(date=date, accounts=args.accounts, rings=args.rings, seed=args.seed,
-                                media_fraction=args.media_fraction, order_rate_scale=args.order_rate_scale)
+                                media_fraction=args.media_fraction, order_rate_scale=args.order_rate_scale,
+                                order_id_digits=args.order_id_digits)
                 sampler.phase = f"{date}:simulate"
                 t0 = time.perf_counter()
                 summary = simulate_day(sim, tmp / "raw")

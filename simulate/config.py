@@ -32,6 +32,7 @@ class SimConfig:
     # multiplies every account's ordinary order rate: a busier marketplace, or a day standing in for a
     # graph that holds a window of days; 1.0 is the world as it always was
     order_rate_scale: float = 1.0
+    order_id_digits: int = 10  # the shop's order ids: 4 digits of day number, then the rest (10: 1M a day)
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:
@@ -41,6 +42,8 @@ class SimConfig:
             raise SimulateError(f"unknown ring design(s) {unknown}; known: {', '.join(DESIGNS)}")
         if self.accounts < 100:
             raise SimulateError("accounts must be at least 100 (rings and look-alikes need room)")
+        if not 8 <= self.order_id_digits <= 18:
+            raise SimulateError("order_id_digits must be within [8, 18]")
         if not 0.0 < self.order_rate_scale <= 100.0:
             raise SimulateError("order_rate_scale must be within (0, 100]")
         if self.audio_fraction is not None and not 0.0 <= self.audio_fraction <= 1.0:

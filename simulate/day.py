@@ -92,7 +92,7 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     r_orders, r_returns, r_calls, r_sessions = rd.frames()
     orders = pl.concat([orders, r_orders])
     ids = acc["account_id"].to_numpy().astype(str)
-    order_ids = day_ids("", cfg.date, rng, orders.height, 10)
+    order_ids = day_ids("", cfg.date, rng, orders.height, cfg.order_id_digits)
     orders = orders.with_columns(order_id=pl.Series(order_ids[orders["okey"].to_numpy()]),
                                  account_id=pl.Series(ids[orders["buyer"].to_numpy()]),
                                  seller_id=pl.Series(ids[orders["seller"].to_numpy()]))

@@ -40,7 +40,7 @@ def day_ids(prefix: str, date: dt.date, rng: np.random.Generator, n: int, digits
     """Ids unique across days: 4 digits of day number, then distinct random digits."""
     tail = digits - 4
     if n > 10**tail:
-        raise SimulateError(f"too many ids for one day ({n} > {10**tail}); lower --accounts")
+        raise SimulateError(f"too many ids for one day ({n} > {10**tail}); lower --accounts or use longer ids")
     if n == 0:
         return np.array([], dtype=str)
     nums = rng.choice(10**tail, size=n, replace=False)
