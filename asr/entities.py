@@ -178,19 +178,39 @@ def _split(run: str, config: EntityConfig) -> tuple[Entity, Entity] | None:
     return best[1] if best else None
 
 
+def _phones_beside_linked_orders(found: list[tuple[Entity, str | None]]) -> list[Entity]:
+    """An unlinked order with no cue that is a valid phone, in a call that names a known order, is a phone.
+
+    With the day's orders known, a caller names the order the call is about and then a callback
+    number; a ten-digit US phone said with a cue the parser does not know ("the best number for me
+    is …") fits a ten-digit order format and would be taken for a second, unknown order.
+    """
+    if not any(e.kind == "order_id" and e.linked for e, _ in found):
+        return [e for e, _ in found]
+    out = []
+    for e, cue in found:
+        plain = e.kind == "order_id" and not e.linked and cue is None and e.text.isdigit()
+        phone = _phone(e.text) if plain else None
+        out.append(phone if phone is not None else e)
+    return out
+
+
 def extract_entities(text: str, config: EntityConfig = DEFAULT_ENTITIES) -> tuple[Entity, ...]:
     """Order ids and phones in order of mention, each (kind, value) once."""
     normalized = normalize_digits(text)
-    out: list[Entity] = []
+    found: list[tuple[Entity, str | None]] = []
     after_previous = 0  # a cue is looked for only since the previous number: each number has its own
     for m in _RUN.finditer(normalized):
         run = m.group()
-        entity = _classify(run, _nearest_cue(normalized[after_previous:m.start()]), config)
+        cue = _nearest_cue(normalized[after_previous:m.start()])
+        entity = _classify(run, cue, config)
         after_previous = m.end()
-        found: tuple[Entity, ...] = (entity,) if entity is not None else ()
-        if entity is None and run.isdigit() and len(run) > MAX_ID_DIGITS:
-            found = _split(run, config) or ()
-        for e in found:
-            if all((o.kind, o.value) != (e.kind, e.value) for o in out):
-                out.append(e)
+        if entity is not None:
+            found.append((entity, cue))
+        elif run.isdigit() and len(run) > MAX_ID_DIGITS:
+            found += [(e, "split") for e in _split(run, config) or ()]  # the split already chose the kinds
+    out: list[Entity] = []
+    for e in _phones_beside_linked_orders(found):
+        if all((o.kind, o.value) != (e.kind, e.value) for o in out):
+            out.append(e)
     return tuple(out)

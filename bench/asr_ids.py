@@ -13,7 +13,9 @@ Scored: each order found and linked to the known orders, each phone found (E.164
 Three sets of sentences (`--set-name`), so that a change is not judged on what it was fitted to:
 `bench` (the first three per language; their transcripts were read to find why ids were missed),
 `tune` (three more, what decode settings and homophones were developed on) and `heldout` (three
-more, spoken by espeak-ng voice variants the other sets never use; run only to report). `--show`
+more, spoken by espeak-ng voice variants the other sets never use; run only to report, until its
+transcripts were read on 2026-12-04 to change the extractor) and `heldout2` (three more, written
+then, voiced like `heldout`; run only to report). `--show`
 prints per call what was said, what was heard and what the extractor found.
 
 `--voice neural` speaks the same calls with the neural voices of simulate.media.voices instead
@@ -69,6 +71,15 @@ SENTENCES = {
         "zh": ("你好，订单号是{order}，收到的是空盒子，请打我手机{phone}。",
                "我买的东西一直没发货，订单{order}，联系方式{phone}。",
                "请帮我取消订单{order}，我的电话号码是{phone}，谢谢。"),
+    },
+    # written on 2026-12-04 after `heldout` had been read to change the extractor, before any run on them
+    "heldout2": {
+        "en": ("Hi there, I placed order {order} last week and only got half of it. You can text me on {phone}.",
+               "Hello, order {order}, the item is broken. My callback number is {phone}.",
+               "I'm ringing about order {order}, it says delivered but nothing came. Try me on {phone}, please."),
+        "zh": ("喂，我的订单{order}到现在还没到，你们打这个号码{phone}找我。",
+               "您好，订单编号{order}，货不对板，我想退货，我手机号{phone}。",
+               "我查一下订单{order}的物流，有消息请拨{phone}，谢谢。"),
     },
 }
 # espeak-ng voice variants only the held-out set uses (the simulator's voices are the others').
@@ -188,9 +199,9 @@ def main() -> None:
             voice = pick_voice(lang, rng)
             if args.voice == "neural":
                 pitch = (HELDOUT_NEURAL_PITCHES[int(rng.integers(len(HELDOUT_NEURAL_PITCHES)))]
-                         if args.set_name == "heldout" else voice.pitch)
+                         if args.set_name.startswith("heldout") else voice.pitch)
                 voice = Voice(NEURAL_VOICES[lang], voice.speed_wpm, pitch, voice.noise_amplitude, voice.noise_seed)
-            elif args.set_name == "heldout":
+            elif args.set_name.startswith("heldout"):
                 names = HELDOUT_VOICES[lang]
                 voice = Voice(names[int(rng.integers(len(names)))], voice.speed_wpm, voice.pitch,
                               voice.noise_amplitude, voice.noise_seed)

@@ -83,6 +83,20 @@ def test_my_number_after_an_order_is_a_phone() -> None:
     assert o.kind == "order_id"
 
 
+def test_an_uncued_phone_beside_a_known_order_is_a_phone() -> None:
+    """With the day's orders known, a second ten-digit run that is no known order but a valid phone is the callback."""
+    text = "My order 3054921837 still has not shipped. The best one for me is 617, 580, 2877."
+    known = EntityConfig(known_orders=frozenset({"3054921837"}))
+    assert [(e.kind, e.value, e.linked) for e in extract_entities(text, known)] == [
+        ("order_id", "3054921837", True), ("phone", "+16175802877", False)]
+    # orders unknown: nothing says which of two order-shaped runs is the order, both stay orders
+    assert [e.kind for e in extract_entities(text)] == ["order_id", "order_id"]
+    # not a valid phone (no US area code starts with 0): an older order, still an order
+    older = extract_entities("order 3054921837 and also 0175802877 never came", known)
+    assert [(e.kind, e.value, e.linked) for e in older] == [("order_id", "3054921837", True),
+                                                            ("order_id", "0175802877", False)]
+
+
 @pytest.mark.parametrize(("text", "pattern", "expected"), [
     # the cue word between the ids lost: one run of 20 digits, an order then a phone
     ("refund for order 4172 903 668 3128 405 967 thanks", r"\d{10}",
