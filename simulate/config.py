@@ -32,7 +32,7 @@ class SimConfig:
     # multiplies every account's ordinary order rate: a busier marketplace, or a day standing in for a
     # graph that holds a window of days; 1.0 is the world as it always was
     order_rate_scale: float = 1.0
-    order_id_digits: int = 10  # the shop's order ids: 4 digits of day number, then the rest (10: 1M a day)
+    order_id_digits: int = 10  # order ids: 4 digits of day number, then the rest (10: 1M a day); returns and calls one less
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:

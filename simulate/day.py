@@ -102,7 +102,7 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     home_label = acc[returns["buyer"].to_numpy()].select(written_expr(style).alias("w"))["w"]
     returns = pl.concat([returns.with_columns(label_address=home_label), r_returns]).sort("ts", "okey")
     returns = returns.with_columns(
-        return_id=pl.Series(day_ids("R", cfg.date, rng, returns.height, 9)),
+        return_id=pl.Series(day_ids("R", cfg.date, rng, returns.height, cfg.order_id_digits - 1)),
         order_id=pl.Series(order_ids[returns["okey"].to_numpy()]),
         account_id=pl.Series(ids[returns["buyer"].to_numpy()]),
         has_photo=pl.Series(rng.random(returns.height) < cfg.media_fraction))
@@ -113,7 +113,7 @@ def plan_day(cfg: SimConfig, built: BuiltWorld) -> Day:
     n_calls = calls.height
     exts = np.array([_audio_ext(rng) for _ in range(n_calls)], dtype=object)
     has_audio = rng.random(n_calls) < (cfg.media_fraction if cfg.audio_fraction is None else cfg.audio_fraction)
-    call_ids = day_ids("C", cfg.date, rng, n_calls, 9)
+    call_ids = day_ids("C", cfg.date, rng, n_calls, cfg.order_id_digits - 1)
     audio = np.where(has_audio, np.char.add(np.char.add(np.char.add("calls/", call_ids), "."), exts.astype(str)), "")
     calls = calls.with_columns(call_id=pl.Series(call_ids), audio=pl.Series(audio),
                                order_id=pl.Series(order_ids[calls["okey"].to_numpy()]),

@@ -156,3 +156,11 @@ def test_order_rate_scale_makes_a_busier_day_of_the_same_world() -> None:
     assert busy.accounts["account_id"].equals(base.accounts["account_id"])
     assert set(busy.orders.filter(pl.col("ring_id") != "")["ring_id"]) == set(
         base.orders.filter(pl.col("ring_id") != "")["ring_id"])
+
+
+def test_longer_order_ids_make_room_for_a_bigger_day() -> None:
+    cfg = small_config(accounts=600, media_fraction=0.0, order_id_digits=12)
+    day = plan_day(cfg, build_world(cfg))
+    assert day.orders["order_id"].str.contains(r"^\d{12}$").all()
+    assert day.returns["return_id"].str.contains(r"^R\d{11}$").all()
+    assert day.calls["call_id"].str.contains(r"^C\d{11}$").all()
