@@ -72,31 +72,39 @@ def _safe_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def relation_features(a: sp.csr_matrix, x: np.ndarray, known: np.ndarray, fold: np.ndarray,
-                      config: AggregateConfig) -> tuple[np.ndarray, list[str]]:
-    """Aggregates over one adjacency; returns float32 [n, k] and the k column suffixes.
+                      config: AggregateConfig, rows: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """Aggregates over one adjacency; returns float32 [len(rows) or n, k] and the k column suffixes.
 
-    known: int [n] usable labels (1/0, -1 none); fold: int [n] each node's fold.
+    x: float32 [n, f] without nan; known: int [n] usable labels (1/0, -1 none); fold: int [n] each
+    node's fold; rows: the nodes to compute (None: all). A row's values do not depend on which
+    other rows are computed (CSR rows are summed in the same order either way), so a subset costs
+    only its share of the second hop and of the maxima.
     """
-    x = np.nan_to_num(x.astype(np.float32))
     deg = np.asarray(a.sum(axis=1)).ravel().astype(np.float32)
-    cols: list[np.ndarray] = [deg[:, None]]
+    ar = a if rows is None else a[rows]
+    deg_r = deg if rows is None else deg[rows]
+    cols: list[np.ndarray] = [deg_r[:, None]]
     names = ["deg"]
-    paths2 = a @ deg - deg  # 2-hop paths i-j-k, k != i
+    paths2 = ar @ deg - deg_r  # 2-hop paths i-j-k, k != i
     if config.features and x.shape[1]:
         ax = a @ x
-        cols += [_safe_div(ax, deg[:, None]), row_max(a, x), _safe_div(a @ ax - deg[:, None] * x, paths2[:, None])]
+        ax_r, x_r = (ax, x) if rows is None else (ax[rows], x[rows])
+        cols += [_safe_div(ax_r, deg_r[:, None]), row_max(ar, x), _safe_div(ar @ ax - deg_r[:, None] * x_r, paths2[:, None])]
         f = x.shape[1]
         names += [f"mean1_{i}" for i in range(f)] + [f"max1_{i}" for i in range(f)] + [f"mean2_{i}" for i in range(f)]
     if config.labels:
-        lab = np.zeros((a.shape[0], 6), dtype=np.float32)
+        fold_r = fold if rows is None else fold[rows]
+        lab = np.zeros((ar.shape[0], 6), dtype=np.float32)
         for k in range(max(1, config.folds)):
-            rows = fold == k
+            sel = fold_r == k
             other = fold != k if config.folds > 1 else np.ones(len(known), dtype=bool)  # 1 fold: leave-self-out
             fraud = ((known == 1) & other).astype(np.float32)
             legit = ((known == 0) & other).astype(np.float32)
             f1, l1 = a @ fraud, a @ legit
-            f2, l2 = a @ f1 - deg * fraud, a @ l1 - deg * legit  # 2-hop paths that do not return
-            lab[rows] = np.stack([f1, l1, _safe_div(f1, f1 + l1), f2, l2, _safe_div(f2, f2 + l2)], axis=1)[rows]
+            fraud_r, legit_r = (fraud, legit) if rows is None else (fraud[rows], legit[rows])
+            f1_r, l1_r = (f1, l1) if rows is None else (f1[rows], l1[rows])
+            f2, l2 = ar @ f1 - deg_r * fraud_r, ar @ l1 - deg_r * legit_r  # 2-hop paths that do not return
+            lab[sel] = np.stack([f1_r, l1_r, _safe_div(f1_r, f1_r + l1_r), f2, l2, _safe_div(f2, f2 + l2)], axis=1)[sel]
         cols.append(lab)
         names += ["fraud1", "legit1", "fraud_share1", "fraud2", "legit2", "fraud_share2"]
     return np.concatenate(cols, axis=1).astype(np.float32), names
@@ -104,12 +112,13 @@ def relation_features(a: sp.csr_matrix, x: np.ndarray, known: np.ndarray, fold: 
 
 def neighbour_features(x: np.ndarray, feature_names: Sequence[str], relations: Sequence[Relation],
                        known: np.ndarray, config: AggregateConfig = AggregateConfig(),
-                       seed: int = 0) -> tuple[np.ndarray, tuple[str, ...]]:
+                       seed: int = 0, rows: np.ndarray | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
     """Ego features followed by every relation's aggregates.
 
     x: float32 [n, f]; known: int [n] labels the aggregates may use (1 fraud, 0 legit, -1 not
-    to be used: unlabelled, validation and test nodes); seed draws the folds. Returns float32 [n, f + k] and names
-    (`<relation>.<aggregate>_<feature name>`).
+    to be used: unlabelled, validation and test nodes); seed draws the folds; rows: the nodes to
+    return, in that order (None: all; the values of a row are the same either way). Returns
+    float32 [len(rows) or n, f + k] and names (`<relation>.<aggregate>_<feature name>`).
     """
     n = x.shape[0]
     fold = np.asarray(np.random.default_rng(seed).integers(0, max(1, config.folds), size=n))
@@ -118,9 +127,11 @@ def neighbour_features(x: np.ndarray, feature_names: Sequence[str], relations: S
         union = sum((m for _, m in adj), sp.csr_matrix((n, n), dtype=np.float32)).tocsr()
         union.data[:] = 1.0
         adj.append(("all", union))
-    blocks, names = [x.astype(np.float32)], list(feature_names)
+    ego = x.astype(np.float32)
+    clean = np.nan_to_num(ego)
+    blocks, names = [ego if rows is None else ego[rows]], list(feature_names)
     for rname, a in adj:
-        block, suffixes = relation_features(a, x, known, fold, config)
+        block, suffixes = relation_features(a, clean, known, fold, config, rows)
         blocks.append(block)
         names += [f"{rname}.{_named(s, feature_names)}" for s in suffixes]
     return np.concatenate(blocks, axis=1), tuple(names)

@@ -59,11 +59,13 @@ class BoostModel:
 
 
 def design_matrix(x: np.ndarray, names: Sequence[str], relations: Sequence[Relation], known: np.ndarray,
-                  candidate: str, folds: int = 5, seed: int = 0) -> tuple[np.ndarray, tuple[str, ...]]:
-    """float32 [n, k] columns of one candidate set; `known`: labels the label-aware columns may use."""
+                  candidate: str, folds: int = 5, seed: int = 0,
+                  rows: np.ndarray | None = None) -> tuple[np.ndarray, tuple[str, ...]]:
+    """float32 [n, k] columns of one candidate set (only `rows`, in order, when given); `known`:
+    labels the label-aware columns may use."""
     base = CANDIDATES[candidate]
     agg = AggregateConfig(base.features, base.labels, base.union, folds)
-    return neighbour_features(x, names, relations if candidate != "ego" else (), known, agg, seed)
+    return neighbour_features(x, names, relations if candidate != "ego" else (), known, agg, seed, rows)
 
 
 def fit_boost(x: np.ndarray, names: Sequence[str], relations: Sequence[Relation], y: np.ndarray,
@@ -72,24 +74,27 @@ def fit_boost(x: np.ndarray, names: Sequence[str], relations: Sequence[Relation]
     """Fit each candidate on `train` (labels 0/1 in y), keep the best by AUC on `val`.
 
     Label-aware columns see only the training labels. Returns the model and its fraud
-    probability for every node, float32 [n]. Candidates are compared on the validation rows
-    only, and only the kept one scores every node (on `threads`; 0: as trained): scoring every
-    node once per candidate was 65 % of a 100k-account fit.
+    probability for every node, float32 [n]. Candidates are built and compared on the labelled
+    rows only (a row's columns do not depend on which rows are built), and only the kept one
+    builds and scores every node (on `threads`; 0: as trained): at 1M accounts and ~10k labels,
+    a full design matrix per candidate was most of a nightly fit, and two of them its peak memory.
     """
     known = np.full(len(y), -1, dtype=np.int64)
     known[train] = y[train]
+    labelled = np.union1d(train, val)
+    tr, va = np.searchsorted(labelled, train), np.searchsorted(labelled, val)
     tried = [c for c in config.candidates if relations or c == "ego"] or ["ego"]
-    best: tuple[float, BoostModel, np.ndarray] | None = None
+    best: BoostModel | None = None
     aucs: dict[str, float] = {}
     for cand in tried:
-        m, cols = design_matrix(x, names, relations, known, cand, config.folds, seed)
-        trees = fit_trees(m, y, train, val, seed, config.trees)
-        aucs[cand] = roc_auc(y[val].astype(np.int64), trees.predict(m[val], threads))
-        if best is None or aucs[cand] > best[0]:
-            best = (aucs[cand], BoostModel(trees, cols, cand, aucs, config), m)
+        m, cols = design_matrix(x, names, relations, known, cand, config.folds, seed, labelled)
+        trees = fit_trees(m, y[labelled], tr, va, seed, config.trees)
+        aucs[cand] = roc_auc(y[val].astype(np.int64), trees.predict(m[va], threads))
+        if best is None or aucs[cand] > best.val_auc[best.chosen]:
+            best = BoostModel(trees, cols, cand, aucs, config)
     assert best is not None
-    model, m = best[1], best[2]
-    return model, model.trees.predict(m, threads)
+    m, _ = design_matrix(x, names, relations, known, best.chosen, config.folds, seed)
+    return best, best.trees.predict(m, threads)
 
 
 def top_columns(model: BoostModel, k: int = 10) -> list[tuple[str, float]]:

@@ -54,3 +54,19 @@ def test_auc_and_macro_f1() -> None:
     f1, gmean = macro_f1_gmean(y, s >= t)
     # t = 0.8 and t = 0.35 tie on F1-macro ((4/5 + 6/7) / 2); the higher threshold is kept
     assert t == 0.8 and np.isclose(f1, (4 / 5 + 6 / 7) / 2) and np.isclose(gmean, np.sqrt(2 / 3))
+
+
+def test_a_subset_of_rows_gets_exactly_the_full_matrix_rows() -> None:
+    """The fit builds candidates on the labelled rows only: their values must not change."""
+    rng = np.random.default_rng(1)
+    n = 300
+    rels = (Relation("r", rng.integers(0, n, 900), rng.integers(0, n, 900)),
+            Relation("s", rng.integers(0, n, 200), rng.integers(0, n, 200)))
+    x = rng.normal(size=(n, 3)).astype(np.float32)
+    x[rng.random((n, 3)) < 0.1] = np.nan
+    known = np.where(rng.random(n) < 0.3, rng.integers(0, 2, n), -1)
+    full, names = neighbour_features(x, ("a", "b", "c"), rels, known, seed=5)
+    rows = np.sort(rng.choice(n, 40, replace=False))[::-1]  # any order
+    part, part_names = neighbour_features(x, ("a", "b", "c"), rels, known, seed=5, rows=rows)
+    assert part_names == names
+    assert np.array_equal(part, full[rows], equal_nan=True)
