@@ -1,14 +1,17 @@
 """Benchmark: the whole nightly at scale, stage by stage, so the cost curve is visible.
 
     flock /tmp/riskgraph-bench.lock python -m bench.nightly_scale --accounts 100000 [--media-fraction 0.01] \\
-        [--delta [--delta-fraction 0.1]] [--graph-load auto|merge|bulk] [--heap-mb 2048 --pagecache-mb 2048]
+        [--delta [--delta-fraction 0.1]] [--graph-load auto|merge|bulk] [--heap-mb 2048 --pagecache-mb 2048] \\
+        [--order-rate-scale 10 --order-id-digits 11] [--raw DIR]
 
 Simulates day D (`simulate_day`, media only at --media-fraction > 0), then runs `run_nightly`
 (ingest → asr → vision → graph load → export → GNN + rings → write-back) against a throw-away
 local Neo4j on a free port with its own store. With --delta it then simulates day D+1 of the same
 world (every account listed again, a new day of orders and clicks; with --delta-fraction F only the
 rows of a share F of the accounts, `testing/day_sample.py`) and runs the nightly on it too: the
-graph already holds D, so that load takes the MERGE path.
+graph already holds D, so that load takes the MERGE path. --order-rate-scale makes the day denser
+(10 at 1M accounts: ≈ 26M relationships). With --raw the simulated days are kept in DIR and reused
+by a later run with the same settings.
 
 Prints each stage's wall time, the peak RSS of this process (with its children: media renderers,
 OCR workers) and of the Neo4j server during the stage, sampled every 0.2 s, and the load average.
@@ -17,7 +20,9 @@ OCR workers) and of the Neo4j server during the stage, sampled every 0.2 s, and 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -118,6 +123,9 @@ def main() -> None:
     ap.add_argument("--import-memory-mb", type=int, default=2048, help="off-heap memory of the offline importer")
     ap.add_argument("--stages", default="", help="comma list of nightly stages (default: all that apply)")
     ap.add_argument("--dir", type=Path, default=None, help="working folder (default: a temporary one, removed)")
+    ap.add_argument("--raw", type=Path, default=None,
+                    help="keep the simulated days here and reuse a day simulated before with the same settings "
+                         "(so a quiet machine is spent on the nightly, not on the simulator)")
     args = ap.parse_args()
     tmp = args.dir or Path(tempfile.mkdtemp(prefix="bench-nightly-"))
     try:
@@ -158,17 +166,16 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                                 media_fraction=args.media_fraction, order_rate_scale=args.order_rate_scale,
                                 order_id_digits=args.order_id_digits)
                 sampler.phase = f"{date}:simulate"
-                t0 = time.perf_counter()
-                summary = simulate_day(sim, tmp / "raw")
-                if date != DATE and args.delta_fraction < 1.0:
-                    sample = sample_day(summary.day_dir, args.delta_fraction, args.seed)
-                    print(f"[{date}] delta: the rows of {args.delta_fraction:.0%} of the accounts: " + ", ".join(
-                        f"{k} {sample.kept[k]:,} of {sample.total[k]:,}" for k in sample.kept), flush=True)
-                sim_s = time.perf_counter() - t0
-                print(f"[{date}] simulate {sim_s:.1f}s: {summary.accounts:,} accounts, {summary.orders:,} orders, "
-                      f"{summary.click_events:,} click events, {summary.photos:,} photos, "
-                      f"{summary.recordings:,} recordings; load average {_load()}", flush=True)
-                plan = NightlyPlan(date=date.isoformat(), day_dir=summary.day_dir,
+                fraction = args.delta_fraction if date != DATE else 1.0
+                day_dir, facts = _simulated(sim, args.raw or tmp / "raw", fraction, args.seed)
+                if "kept" in facts:
+                    print(f"[{date}] delta: the rows of {fraction:.0%} of the accounts: " + ", ".join(
+                        f"{k} {facts['kept'][k]:,} of {facts['total'][k]:,}" for k in facts["kept"]), flush=True)
+                print(f"[{date}] simulate {facts['seconds']:.1f}s{' (reused)' if facts['reused'] else ''}: "
+                      f"{facts['accounts']:,} accounts, {facts['orders']:,} orders, "
+                      f"{facts['click_events']:,} click events, {facts['photos']:,} photos, "
+                      f"{facts['recordings']:,} recordings; load average {_load()}", flush=True)
+                plan = NightlyPlan(date=date.isoformat(), day_dir=day_dir,
                                    work_dir=tmp / "work" / date.isoformat(),
                                    stages=stages)
 
@@ -189,6 +196,28 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         local_server.stop(cfg)
     print(f"nightly wall time over {len(days)} day(s), without simulation: {total:.1f}s; "
           f"store {local_server.status(cfg).data_bytes / 2**20:,.0f} MiB; load average {_load()}")
+
+
+def _simulated(sim: SimConfig, raw: Path, fraction: float, seed: int) -> tuple[Path, dict]:
+    """Simulate `sim` into `raw` (thinned to `fraction` of the accounts), or reuse the day found
+    there from the same settings; returns the day folder and what the run prints about it."""
+    key = {**{k: str(v) for k, v in dataclasses.asdict(sim).items()}, "fraction": fraction}
+    facts_file = raw / f".bench-{sim.date.isoformat()}.json"
+    if facts_file.is_file():
+        facts = json.loads(facts_file.read_text())
+        if facts["key"] == key:
+            return Path(facts["day_dir"]), {**facts, "reused": True}
+        facts_file.unlink()
+    t0 = time.perf_counter()
+    summary = simulate_day(sim, raw)
+    facts = {"key": key, "day_dir": str(summary.day_dir), "accounts": summary.accounts, "orders": summary.orders,
+             "click_events": summary.click_events, "photos": summary.photos, "recordings": summary.recordings}
+    if fraction < 1.0:
+        sample = sample_day(summary.day_dir, fraction, seed)
+        facts.update(kept=sample.kept, total=sample.total)
+    facts["seconds"] = time.perf_counter() - t0
+    facts_file.write_text(json.dumps(facts))
+    return summary.day_dir, {**facts, "reused": False}
 
 
 def _graph_size(settings: Settings) -> tuple[int, int]:
