@@ -273,6 +273,86 @@ def usps(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
     return _box(c, y + 180)
 
 
+def jt(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """J&T Express style: white header with a red logo and a thick red rule, the route code top right,
+    收 / 寄 printed white in black squares, 地址： before some addresses, a QR beside the recipient,
+    and the carrier's fine print (which names 收件人 itself) at the bottom."""
+    c = Canvas(660, rng, "zh")
+    rcpt, sndr = _texts(t, rng)
+    red = (220, 30, 40)
+    c.text(20, 12, "极兔速递", c.font(34, bold=True), fill=red)
+    c.text(186, 22, "J&T EXPRESS", c.font(22, bold=True, language="en"), fill=red)
+    c.text(430, 8, f"{digits(rng, 3)}-{pick(rng, 'ABCDEFGH')}{digits(rng, 2)}", c.font(40, bold=True))
+    c.band(62, 68, red)
+    c.barcode(20, 80, 440, 62)
+    c.text(20, 148, f"运单号：JT{digits(rng, 13)}", c.font(22))
+    c.text(480, 96, pick(rng, ("标准快递", "特快", "电商件")), c.font(26, bold=True))
+    c.rule(186)
+
+    def black_caption(x: float, y: float, word: str, size: int) -> float:
+        f = c.font(size, bold=True)
+        c.band(y, y + size + 14, (15, 15, 15), x0=x, x1=x + size + 14)
+        c.text(x + 7, y + 4, word, f, fill=(255, 255, 255))
+        return x + size + 30
+
+    size = int(rng.integers(28, 33))
+    x = black_caption(16, 200, "收", 34)
+    f = c.font(size)
+    nb = c.text(x, 198, rcpt[0], c.font(size + 2, style=pick(rng, ("sans", "hand", "serif"))))
+    c.text(nb[2] + 20, 198, rcpt[1], f)
+    prefix = pick(rng, ("地址：", ""))
+    lines = wrap(prefix + rcpt[2], f, 430, "zh")
+    y = c.lines(x, 198 + int(size * 1.4), lines, f, int(size * 1.3), address=True)
+    c.qr(540, 206, 100)
+    y = max(y, 320) + 8
+    c.rule(y)
+    x = black_caption(16, y + 12, "寄", 24)
+    nb = c.text(x, y + 12, sndr[0], c.font(20))
+    c.text(nb[2] + 16, y + 12, sndr[1], c.font(20))
+    y = c.lines(x, y + 40, wrap(sndr[2], c.font(20), 560, "zh"), c.font(20), 26)
+    c.rule(y + 6)
+    c.text(16, y + 16, "快件送达收件人地址，经收件人或收件人允许的代收人签字，视为送达。", c.font(16))
+    c.text(16, y + 40, f"打印时间：2026-11-{int(rng.integers(1, 29)):02d} {digits(rng, 2)}:{digits(rng, 2)}   已验视",
+           c.font(16))
+    return _box(c, y + 72)
+
+
+def dhl(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """DHL Express style: yellow header with a red logo, a From block top left beside the product box,
+    a boxed TO left of the recipient, the name alone on its line, the country under the address and
+    the phone last (after the address), a waybill barcode at the bottom."""
+    c = Canvas(680, rng, "en")
+    rcpt, sndr = _texts(t, rng)
+    red = (210, 20, 30)
+    c.band(0, 70, (255, 204, 0))
+    c.text(20, 10, "DHL", c.font(44, bold=True), fill=red)
+    c.text(150, 24, "EXPRESS WORLDWIDE", c.font(24, bold=True), fill=red)
+    c.text(20, 82, "From:", c.font(18, bold=True))
+    y = c.lines(20, 106, [sndr[0], *split_us_address(sndr[2]), sndr[1]], c.font(18), 24)
+    c.boxed(480, 84, pick(rng, ("WPX", "DOX", "ECX")), c.font(40, bold=True), pad=10)
+    c.text(480, 152, f"Wt: {rng.uniform(0.5, 20):.1f} kg", c.font(20))
+    c.text(480, 178, "Piece: 1/1", c.font(20))
+    y = max(y, 206) + 6
+    c.rule(y)
+    top = y + 16
+    cb = c.boxed(20, top, "TO", c.font(28, bold=True))
+    x = cb[2] + 24
+    size = int(rng.integers(28, 32))
+    f = c.font(size)
+    c.text(x, top, rcpt[0], c.font(size + 2, style=pick(rng, ("sans", "hand"))))
+    lines = [w for p in split_us_address(rcpt[2]) for w in wrap(p, f, 680 - x - 20, "en")]
+    y = c.lines(x, top + int(size * 1.4), lines, f, int(size * 1.3), address=True)
+    c.text(x, y, "UNITED STATES", c.font(size - 4, bold=True))
+    y += int(size * 1.3)
+    c.text(x, y, f"{pick(rng, ('Phone:', 'Tel:', 'Contact:'))} {rcpt[1]}", c.font(size - 6))
+    y += int(size * 1.3) + 6
+    c.rule(y)
+    c.text(20, y + 12, f"WAYBILL {digits(rng, 2)} {digits(rng, 4)} {digits(rng, 4)}", c.font(24, bold=True))
+    c.barcode(20, y + 48, 640, 84)
+    c.text(20, y + 140, f"Ref: {digits(rng, 9)}   Date: 2026-11-{int(rng.integers(1, 29)):02d}", c.font(18))
+    return _box(c, y + 172)
+
+
 def _box(c: Canvas, bottom: int) -> tuple[Image.Image, Box]:
     img, (x0, y0, x1, y1) = c.finish(bottom)
     return img, Box("address_block", x0, y0, x1, y1)
@@ -289,6 +369,8 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("ups", "en", "UPS", ups),
     Template("fedex", "en", "FedEx", fedex),
     Template("usps", "en", "USPS", usps),
+    Template("jt", "zh", "J&T Express", jt),
+    Template("dhl", "en", "DHL Express", dhl),
 )}
 
 
