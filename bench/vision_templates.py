@@ -51,6 +51,7 @@ def main() -> None:
     ap.add_argument("--templates", default="", help="comma-separated subset (default: all)")
     ap.add_argument("--weights", type=Path, default=Path("vision/weights/label_detector.pt"))
     ap.add_argument("--width", type=int, default=0, help="rectified label width in pixels (default: the reader's)")
+    ap.add_argument("--psm", type=int, default=0, help="Tesseract page segmentation mode (default: the reader's)")
     ap.add_argument("--show-failures", action="store_true")
     ap.add_argument("--out", type=Path, default=None, help="JSON results (default var/vision/templates_eval.json)")
     args = ap.parse_args()
@@ -68,7 +69,8 @@ def main() -> None:
     from vision.preprocess import PreprocessConfig
     from vision.reader import LabelReader
 
-    reader = LabelReader(LabelDetector(DetectorConfig(args.weights)), TesseractOcr(OcrConfig()),
+    reader = LabelReader(LabelDetector(DetectorConfig(args.weights)),
+                         TesseractOcr(OcrConfig(psm=args.psm) if args.psm else OcrConfig()),
                          preprocess=PreprocessConfig(target_width=args.width) if args.width else PreprocessConfig())
     names = [t for t in (args.templates.split(",") if args.templates else TEMPLATES)]
     rows: dict[str, dict[str, float]] = {}

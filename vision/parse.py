@@ -50,7 +50,7 @@ def heading_kind(text: str) -> str | None:
 
 def clean_ocr_text(text: str) -> str:
     """Strip OCR debris that is never part of an address or name (bars, stray quotes, edge punctuation)."""
-    return _NOISE.sub("", text).strip(" ;:").lstrip(",.")
+    return _NOISE.sub("", text).strip(" ;:，。、；：").lstrip(",.")  # a wrapped 02室， keeps its digits
 
 
 def join_address(lines: list[str]) -> str:

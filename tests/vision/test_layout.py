@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vision.layout import classify, find_phone, read_layout
-from vision.records import TextLine
+from vision.records import RowRule, TextLine
 
 W = 800
 
@@ -127,3 +127,31 @@ def test_tracking_numbers_and_order_numbers_are_not_phones() -> None:
     assert classify("电话：183-0307-5117").before_phone == ""
     assert classify("收件人：周杰明 190 0234 3182").side == "to"
     assert classify("Tom Lee 415-555-0100").side is None
+
+
+def test_an_address_does_not_run_across_a_printed_rule() -> None:
+    """Recipient and sender blocks with the sender's caption and phone line lost (a sticker over them): the
+    rule between the blocks ends the recipient's address; without it the address runs on into the sender's."""
+    rows = runs(("收件人", 20, 200, 30), ("王伟 138 1234 5678", 20, 240), (ZH_RCPT[:14], 20, 290),
+                (ZH_RCPT[14:], 20, 340), ("广东省深圳市南山区科技园路100号2栋", 20, 392, 26))
+    ran_on = read_layout(rows, W).fields
+    assert ran_on is not None and ran_on.recipient.address.startswith(ZH_RCPT + "广东省")
+    f = read_layout(rows, W, (RowRule(385, 0, W),)).fields
+    assert f is not None and f.recipient.address == ZH_RCPT
+
+
+def test_a_long_number_ends_a_chinese_address() -> None:
+    """A sender's phone that OCR garbled into no valid phone (7+ digits) is not the recipient's address tail."""
+    f = read_layout(runs(("收件人", 20, 200, 30), ("王伟 138 1234 5678", 20, 240), (ZH_RCPT[:14], 20, 290),
+                         (ZH_RCPT[14:], 20, 340), ("3孙1865892", 20, 390), ("江苏省南京市鼓楼区人民路8号", 20, 440)), W).fields
+    assert f is not None and f.recipient.address == ZH_RCPT
+
+
+def test_a_recipient_whose_phone_is_unreadable_is_not_replaced_by_the_sender() -> None:
+    """The recipient's phone garbled, no captions: the bigger full address without a phone is the recipient,
+    not the sender's smaller block that has one."""
+    f = read_layout(runs(("王伟 138 12三4 56", 20, 240), (ZH_RCPT[:14], 20, 290), (ZH_RCPT[14:], 20, 340),
+                         ("李娜 139 0000 1111", 20, 420, 24), (ZH_SNDR, 20, 450, 24)), W, (RowRule(400, 0, W),)).fields
+    assert f is not None
+    assert (f.recipient.name, f.recipient.phone, f.recipient.address) == ("王伟", None, ZH_RCPT)
+    assert f.sender is not None and f.sender.phone == "+8613900001111"
