@@ -40,6 +40,8 @@ _NOISE_WORDS = re.compile(
 _TRACKING = re.compile(r"^(?=(?:\D*\d){6})[A-Z0-9]{12,26}$")  # longer than any phone
 _ZH_ADDRESS = re.compile(r"[省市区县镇乡村路街道巷弄号栋幢楼室单元]")
 _ZH_CONT = re.compile(r"^[\d\u4e00-\u9fff\-—]+$")
+_SAME_PRINT = 0.87  # print heights within this ratio are one size (Tesseract's boxes vary by a few pixels);
+# carriers print the recipient 1.2-1.5x the sender
 _LONG_NUMBER = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits: a phone or code, never part of a Chinese address
 _EN_STREET = re.compile(r"\b\d+\s+[A-Za-z].*\b(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|"
                         r"ct|court|pl|place|apt|suite|ste|unit|hwy|pkwy|ter|cir)\b", re.I)
@@ -64,6 +66,8 @@ def _caption(text: str) -> tuple[str | None, str]:
     if m := _CAPTION.match(text):
         word = re.sub(r"\s+", "", m.group("w")).upper()
         return ("to" if word in _TO else "from"), text[m.end():].strip()
+    if _NOISE_WORDS.search(text):
+        return None, text  # 签收人 (the signature box) is one character from 收件人, and no caption
     if m := _SLIP.match(text):
         kind = heading_kind(m.group("w"))
         if kind:
@@ -180,12 +184,13 @@ def _left_caption(runs: list[TextLine], infos: list[RunInfo], i: int, width: flo
     return None
 
 
-def _caption_above(runs: list[TextLine], infos: list[RunInfo], i: int, width: float) -> str | None:
+def _caption_above(runs: list[TextLine], infos: list[RunInfo], i: int, width: float,
+                   rules: tuple[RowRule, ...] = ()) -> str | None:
     """The side of the nearest caption-only run over run i in its column, within three line heights
-    (past a misread run between them: debris of a boxed caption, a stamp)."""
+    (past a misread run between them: debris of a boxed caption, a stamp), with no rule between."""
     box, best, best_gap = runs[i].box, None, 0.0
     for j, r in enumerate(runs):
-        if j == i or not infos[j].side or infos[j].rest:
+        if j == i or not infos[j].side or infos[j].rest or ruled_apart(r.box, box, rules):
             continue
         gap = box[1] - r.box[3]
         if r.box[1] + r.box[3] < box[1] + box[3] and gap <= 3.0 * max(r.height, runs[i].height) and (
@@ -217,7 +222,9 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
         a phone, a caption, carrier noise or a long number (a phone OCR garbled); then the heads of
         those lines that Tesseract split off with a lost box (same row, left)."""
         last = rl[anchor].box
-        below = sorted((k for k in range(len(rl)) if k not in used and rl[k].box[1] >= last[1] + 0.5 * rl[anchor].height),
+        centre = (last[1] + last[3]) / 2  # Tesseract's boxes of adjacent lines may overlap: centres decide
+        below = sorted((k for k in range(len(rl)) if k not in used
+                        and (rl[k].box[1] + rl[k].box[3]) / 2 >= centre + 0.5 * rl[anchor].height),
                        key=lambda k: rl[k].box[1])
         for k in below:
             r, info_k = rl[k], infos[k]
@@ -271,7 +278,7 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
                     used.add(k)
         if p.side is None:
             p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width) \
-                or _caption_above(rl, infos, top, width)
+                or _caption_above(rl, infos, top, width, rules)
         collect(p, i, (min(rl[k].box[0] for k in p.runs), max(rl[k].box[2] for k in p.runs)))
         heights = sorted(rl[k].height for k in p.runs + p.address_runs)
         p.height = float(heights[len(heights) // 2])
@@ -289,10 +296,10 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
         top = k0
         j = _above(rl, k0, used, width, rules)
         if j is not None and infos[j].phone is None and not infos[j].noise and not is_address(infos[j].rest):
-            p.name, p.side, top = re.split(r"\d", infos[j].rest)[0].strip(), infos[j].side, j
+            p.name, p.side, top = re.split(r"\d", infos[j].rest)[0].strip(" +:："), infos[j].side, j
             p.runs.append(j)
             used.add(j)
-        p.side = p.side or _left_caption(rl, infos, top, width) or _caption_above(rl, infos, top, width)
+        p.side = p.side or _left_caption(rl, infos, top, width) or _caption_above(rl, infos, top, width, rules)
         heights = sorted(rl[k].height for k in p.runs + p.address_runs)
         p.height = float(heights[len(heights) // 2])
         parties.append(p)
@@ -329,6 +336,9 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
     if not pool:
         return LayoutResult(None, _describe(infos, parties, tracking))
     best = max(pool, key=rank)
+    bigger = [p for p in pool if p.height > best.height / _SAME_PRINT]
+    if bigger:  # the recipient is printed larger: a garbled address in big print beats a full one in small
+        best = max(bigger, key=rank)
     others = [p for p in with_address if p is not best]
     senders = [p for p in others if p.side == "from"] or others
     recipient = party(best)

@@ -36,7 +36,9 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in image pixels
 class OcrConfig:
     lang: str = "chi_sim"  # first reading; chi_sim alone reads 号/栋 between wide digits and bold names better than +eng
     latin_lang: str = "eng"  # a label with no CJK in the first reading is read again with this (B vs 8, I vs l)
-    psm: int = 4  # one column of text of varying sizes (title, barcode digits, blocks)
+    psm: int = 3  # automatic page segmentation: 4 (one column of varying sizes) dropped whole blocks boxed in by
+    # rules or captions (an SF recipient block); on the 7 tune templates (140 wild photos) recipient found
+    # 95.7 % → 97.1 %, address CER 0.050 → 0.037
     threads: int = 1  # OMP_THREAD_LIMIT for Tesseract in this process
     retry_below: float = 80.0  # on a Chinese label, re-read short lines under this confidence with chi_sim alone
     retry_max_chars: int = 3  # "short": the wrapped tail of an address (室, 号3栋) is what chi_sim+eng misreads

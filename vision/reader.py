@@ -24,9 +24,7 @@ from vision.layout import LayoutResult, read_layout
 from vision.ocr import Survey
 from vision.preprocess import (
     PreprocessConfig,
-    erase_rules,
-    find_column_rules,
-    find_row_rules,
+    find_rules,
     mask_barcodes,
     prepare_label,
 )
@@ -158,8 +156,8 @@ class LabelReader:
         return LabelRead(label, block, round(skew, 2), lines, fields, match)
 
     def _view(self, binary: np.ndarray, quarter_turns: int) -> _View:
-        image = turn(binary, quarter_turns, self.preprocess.target_width)
-        return _View(quarter_turns % 4, erase_rules(image), find_column_rules(image), find_row_rules(image))
+        rules = find_rules(turn(binary, quarter_turns, self.preprocess.target_width))
+        return _View(quarter_turns % 4, rules.erased, rules.columns, rules.rows)
 
     def _attempt(self, view: _View, script: str | None = None) -> _Attempt:
         runs = self.ocr.read_layout(view.image, view.columns, script)

@@ -155,3 +155,39 @@ def test_a_recipient_whose_phone_is_unreadable_is_not_replaced_by_the_sender() -
     assert f is not None
     assert (f.recipient.name, f.recipient.phone, f.recipient.address) == ("王伟", None, ZH_RCPT)
     assert f.sender is not None and f.sender.phone == "+8613900001111"
+
+
+def test_a_sender_caption_does_not_reach_across_a_rule() -> None:
+    """USPS-like: SENDER: over the return address, a rule, then the recipient whose phone OCR garbled and
+    whose name line Tesseract boxed tall; the caption above the rule is not the recipient's."""
+    rows = runs(("SENDER:", 20, 128, 20), ("Mary Miller", 20, 161, 24), ("(630) 555-9410", 20, 193, 24),
+                ("1765 Park Lane Apt 30D", 20, 225, 26), ("Portland, OR 97201", 20, 258, 22),
+                ("Emma Wilson +1 492-55)", 0, 305, 90), ("3887 Maple Lane Apt 3B", 74, 368), ("Boston, MA 02108", 74, 417))
+    assert read_layout(rows, W).fields is None
+    f = read_layout(rows, W, (RowRule(295, 0, W),)).fields
+    assert f is not None and f.recipient.address == "3887 Maple Lane Apt 3B Boston, MA 02108"
+    assert f.recipient.name == "Emma Wilson" and f.recipient.phone is None
+
+
+def test_the_signature_box_is_no_recipient_caption() -> None:
+    """签收人 (signed by) is one character from 收件人 but carrier print, not a caption."""
+    assert classify("签收人 :").side is None
+    assert classify("收件人四").side == "to"
+
+
+def test_an_address_box_overlapping_its_phone_line_is_still_under_it() -> None:
+    """Tesseract's boxes of two adjacent big lines overlap (322 < 352): the address is still the phone's."""
+    rows = (TextLine("收", 75.0, (12, 287, 60, 362)), TextLine("周芳洋166-8659-6719", 66.0, (83, 300, 461, 352)),
+            TextLine("广东省广州市天河区人民路268号2栋501室", 92.0, (83, 322, 761, 406)))
+    f = read_layout(rows, W).fields
+    assert f is not None and (f.recipient.phone, f.recipient.address) == ("+8616686596719", "广东省广州市天河区人民路268号2栋501室")
+
+
+def test_without_captions_the_bigger_print_is_the_recipient_even_garbled() -> None:
+    """Both captions unread, the recipient's province garbled by blur: its bigger print still makes it the
+    recipient, not the sender's complete address in small print."""
+    f = read_layout(runs(("朱强明 181-3343-5321", 80, 294, 40), ("四成者让全区滨河大道93有102", 80, 340, 40),
+                         ("李勇 153 3334 7304", 80, 464, 26), ("湖北省武汉市洪山区中山大道675号16栋2302室", 80, 497, 26)),
+                    W, (RowRule(446, 0, W),)).fields
+    assert f is not None and f.recipient.phone == "+8618133435321"
+    assert f.sender is not None and f.sender.phone == "+8615333347304"
