@@ -327,8 +327,8 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
         return LabelParty(name=name, phone_raw=p.phone_raw, phone=p.phone, address=address,
                           address_key=parts.key if parts else "", address_parts=parts)
 
-    def rank(p: _Party) -> tuple[int, float, bool]:
-        return _completeness(party(p).address), p.height, p.phone is not None
+    def rank(p: _Party) -> tuple[int, bool, float]:
+        return _completeness(party(p).address), p.phone is not None, p.height
 
     with_address = [p for p in parties if p.address_runs]
     captioned = [p for p in with_address if p.side == "to"]

@@ -97,8 +97,12 @@ class Survey:
 def long_lines(boxes: list[Box]) -> list[Box]:
     """Text lines at least four times longer than tall and 12 px high, largest (length × height) first:
     where a few characters tell the script and orientation of the label. Thin debris (a dashed rule,
-    a barcode's edge) is long for its height, but small."""
+    a barcode's edge) is long for its height, but small; a box over twice the median height is a
+    header band or a merged block, whose middle is no text line."""
     keep = [b for b in boxes if b[3] - b[1] >= 12 and b[2] - b[0] >= 4 * (b[3] - b[1])]
+    if keep:
+        median = float(np.median([b[3] - b[1] for b in keep]))
+        keep = [b for b in keep if b[3] - b[1] <= 2 * median]
     return sorted(keep, key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
 
 
