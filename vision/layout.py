@@ -133,6 +133,23 @@ class _Party:
     height: float = 0.0  # median height of its runs (print size)
 
 
+def print_size(runs: list[TextLine]) -> float:
+    """The party's type size in pixels: the median em of its runs of three characters or more, an em
+    being the run's width over its characters (a CJK character one em wide, others 0.55, spaces 0.3).
+
+    Widths, not box heights: Tesseract's line boxes grow with a caption frame or a merged neighbour
+    (a 48 px box round 28 px print), while CJK type is monospaced square.
+    """
+    ems = []
+    for r in runs:
+        text = r.text.strip()
+        width = sum(1.0 if _CJK.match(ch) else 0.3 if ch.isspace() else 0.55 for ch in text)
+        if len(text.replace(" ", "")) >= 3 and width:
+            ems.append((r.box[2] - r.box[0]) / width)
+    ems = sorted(ems) or sorted(float(r.height) for r in runs)
+    return float(ems[len(ems) // 2]) if ems else 0.0
+
+
 def _x_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     return min(a[2], b[2]) - max(a[0], b[0])
 
@@ -222,10 +239,10 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
         a phone, a caption, carrier noise or a long number (a phone OCR garbled); then the heads of
         those lines that Tesseract split off with a lost box (same row, left)."""
         last = rl[anchor].box
-        centre = (last[1] + last[3]) / 2  # Tesseract's boxes of adjacent lines may overlap: centres decide
-        below = sorted((k for k in range(len(rl)) if k not in used
-                        and (rl[k].box[1] + rl[k].box[3]) / 2 >= centre + 0.5 * rl[anchor].height),
-                       key=lambda k: rl[k].box[1])
+        centre = (last[1] + last[3]) / 2  # Tesseract's boxes of adjacent lines may overlap: centres decide,
+        half = 0.5 * min(rl[anchor].height, print_size([rl[anchor]]))  # and a box swollen by a caption frame
+        below = sorted((k for k in range(len(rl)) if k not in used  # does not hide the line under it
+                        and (rl[k].box[1] + rl[k].box[3]) / 2 >= centre + half), key=lambda k: rl[k].box[1])
         for k in below:
             r, info_k = rl[k], infos[k]
             if r.box[1] - last[3] > 1.6 * max(r.height, rl[anchor].height) or ruled_apart(last, r.box, rules):
@@ -280,8 +297,7 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
             p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width) \
                 or _caption_above(rl, infos, top, width, rules)
         collect(p, i, (min(rl[k].box[0] for k in p.runs), max(rl[k].box[2] for k in p.runs)))
-        heights = sorted(rl[k].height for k in p.runs + p.address_runs)
-        p.height = float(heights[len(heights) // 2])
+        p.height = print_size([rl[k] for k in p.runs + p.address_runs])
         parties.append(p)
     for k0 in sorted(range(len(rl)), key=lambda k: rl[k].box[1]):  # full addresses no phone anchored
         info = infos[k0]  # (OCR garbled the phone): a party of their own, so the sender is not the only one
@@ -300,8 +316,7 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
             p.runs.append(j)
             used.add(j)
         p.side = p.side or _left_caption(rl, infos, top, width) or _caption_above(rl, infos, top, width, rules)
-        heights = sorted(rl[k].height for k in p.runs + p.address_runs)
-        p.height = float(heights[len(heights) // 2])
+        p.height = print_size([rl[k] for k in p.runs + p.address_runs])
         parties.append(p)
     tracking = next((x.tracking for x in infos if x.tracking), "")
 

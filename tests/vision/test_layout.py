@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vision.layout import classify, find_phone, read_layout
+from vision.layout import classify, find_phone, print_size, read_layout
 from vision.records import RowRule, TextLine
 
 W = 800
@@ -191,3 +191,11 @@ def test_without_captions_the_bigger_print_is_the_recipient_even_garbled() -> No
                     W, (RowRule(446, 0, W),)).fields
     assert f is not None and f.recipient.phone == "+8618133435321"
     assert f.sender is not None and f.sender.phone == "+8615333347304"
+
+
+def test_print_size_comes_from_widths_not_swollen_boxes() -> None:
+    """A 28 px sender line whose box Tesseract swelled to 48 px is still smaller print than 36 px recipient lines."""
+    sender = TextLine("广东省深圳市福田区长江路660号6栋1601室", 60.0, (89, 544, 628, 592))  # 48 px box, ~27 px em
+    recipient = TextLine("湖北省武汉市洪山区长江路962号16栋70", 94.0, (84, 400, 777, 436))  # 36 px box, ~37 px em
+    assert sender.height > recipient.height
+    assert print_size([sender]) < 0.87 * print_size([recipient])
