@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ingest.normalize import normalize_phone, parse_address
 from vision.parse import clean_ocr_text, heading_kind, join_address
-from vision.records import LabelFields, LabelParty, RowRule, TextLine
+from vision.records import LabelFields, LabelParty, RowRule, Rule, TextLine
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAPTION = re.compile(
@@ -46,7 +46,8 @@ _LONG_NUMBER = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits: a phone or code,
 _EN_STREET = re.compile(r"\b\d+\s+[A-Za-z].*\b(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|"
                         r"ct|court|pl|place|apt|suite|ste|unit|hwy|pkwy|ter|cir)\b", re.I)
 _US_ZIP_END = re.compile(r"\b[A-Za-z]{2}[,.]?\s*\d{5}(?:-\d{4})?\b")
-_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^([A-Za-z]{2}\s+)?\d{5}(?:-\d{4})?$")
+_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^([A-Za-z]{2}\s+)?\d{5}(?:-\d{4})?$"
+                      r"|^[A-Za-z][A-Za-z .']+,\s*\S{1,3}\s*\d{5}(?:-\d{4})?$")  # City, ST 12345 with the state misread ({L)
 
 
 @dataclass(frozen=True)
@@ -226,9 +227,10 @@ def _completeness(address: str) -> int:
     return 2 if parts.street and (parts.postcode or parts.city) else 1
 
 
-def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, ...] = ()) -> LayoutResult:
+def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, ...] = (),
+                columns: tuple[Rule, ...] = ()) -> LayoutResult:
     """The label's fields from its text runs (`TextLine`s in pixels of an image `width` wide) and its
-    printed horizontal rules (block boundaries)."""
+    printed horizontal and vertical rules (block boundaries)."""
     rl = list(runs)
     infos = [classify(r.text) for r in rl]
     language = "zh" if sum(len(_CJK.findall(r.text)) for r in rl) >= 4 else "en"
@@ -270,6 +272,18 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
                 continue  # a run with a real box left of the address is another column's
             row = next((a for a in p.address_runs if abs((r.box[1] + r.box[3]) - sum(rl[a].box[1::2])) < rl[a].height
                         and r.box[2] <= rl[a].box[0] + 8), None)
+            if row is not None:
+                p.address_runs.append(k)
+                used.add(k)
+        for k in range(len(rl)):  # the rest of a line Tesseract's page layout cut into two blocks: same row,
+            r, info_k = rl[k], infos[k]  # just right of an address run, no column rule between
+            if k in used or info_k.phone or info_k.side or info_k.noise or not (
+                    is_address(info_k.rest) or is_continuation(info_k.rest, language)):
+                continue
+            row = next((a for a in p.address_runs if abs((r.box[1] + r.box[3]) - sum(rl[a].box[1::2])) < rl[a].height
+                        and -8 <= r.box[0] - rl[a].box[2] <= 1.5 * rl[a].height
+                        and not any(rl[a].box[2] - 8 <= c.x <= r.box[0] + 8 and c.y0 <= r.box[3] and c.y1 >= r.box[1]
+                                    for c in columns)), None)
             if row is not None:
                 p.address_runs.append(k)
                 used.add(k)

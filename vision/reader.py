@@ -161,7 +161,7 @@ class LabelReader:
 
     def _attempt(self, view: _View, script: str | None = None) -> _Attempt:
         runs = self.ocr.read_layout(view.image, view.columns, script)
-        return _Attempt(view.quarter_turns, runs, read_layout(runs, view.image.shape[1], view.rows))
+        return _Attempt(view.quarter_turns, runs, read_layout(runs, view.image.shape[1], view.rows, view.columns))
 
     def _surveyed(self, binary: np.ndarray) -> tuple[_View, Survey]:
         """The likely orientation and its survey, before any full read.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vision.layout import classify, find_phone, print_size, read_layout
-from vision.records import RowRule, TextLine
+from vision.records import RowRule, Rule, TextLine
 
 W = 800
 
@@ -199,3 +199,15 @@ def test_print_size_comes_from_widths_not_swollen_boxes() -> None:
     recipient = TextLine("湖北省武汉市洪山区长江路962号16栋70", 94.0, (84, 400, 777, 436))  # 36 px box, ~37 px em
     assert sender.height > recipient.height
     assert print_size([sender]) < 0.87 * print_size([recipient])
+
+
+def test_a_line_cut_into_two_blocks_is_joined_unless_a_column_rule_parts_them() -> None:
+    """Tesseract's page layout can cut one address line into two blocks at a gap: the right part, on the
+    same row just after the left, is the address's; across a printed column rule it is another block's."""
+    rows = (TextLine("胡勇涛 146-9021-5611", 66.0, (29, 230, 469, 285)),
+            TextLine("区解放路230号1栋1201室", 92.0, (332, 287, 758, 334)),
+            TextLine("浙江省杭州市余杭", 95.0, (25, 287, 330, 340)))
+    f = read_layout(rows, W).fields
+    assert f is not None and f.recipient.address == "浙江省杭州市余杭区解放路230号1栋1201室"
+    cut = read_layout(rows, W, (), (Rule(331, 200, 400),)).fields
+    assert cut is not None and cut.recipient.address == "浙江省杭州市余杭"
