@@ -61,7 +61,13 @@ def main() -> None:
     from rapidfuzz.distance import Levenshtein
 
     from ingest.normalize import normalize_phone
-    from simulate.detector_data import FRESH_TEMPLATES, HELD_OUT_TEMPLATES, TUNE_TEMPLATES, template_photo
+    from simulate.detector_data import (
+        FRESH2_TEMPLATES,
+        FRESH_TEMPLATES,
+        HELD_OUT_TEMPLATES,
+        TUNE_TEMPLATES,
+        template_photo,
+    )
     from simulate.media.labels import TEMPLATES
     from vision.detector import DetectorConfig, LabelDetector
     from vision.errors import BadPhotoError
@@ -102,7 +108,8 @@ def main() -> None:
                       f"{text.recipient_phone!r}")
         rows[name] = {"photos": args.n, "found": found / args.n, "cer": float(np.mean(cers)),
                       "phone": phones / args.n,
-                      "set": "held-out" if name in HELD_OUT_TEMPLATES else "fresh" if name in FRESH_TEMPLATES else "tune"}
+                      "set": "held-out" if name in HELD_OUT_TEMPLATES else "fresh" if name in FRESH_TEMPLATES
+                      else "fresh2" if name in FRESH2_TEMPLATES else "tune"}
     seconds = time.perf_counter() - t0
 
     def pooled(group: tuple[str, ...]) -> dict[str, float] | None:
@@ -112,7 +119,7 @@ def main() -> None:
         return {m: float(np.mean([r[m] for r in sel])) for m in ("found", "cer", "phone")}
 
     summary = {"held_out": pooled(HELD_OUT_TEMPLATES), "fresh_held_out": pooled(FRESH_TEMPLATES),
-               "in_distribution": pooled(TUNE_TEMPLATES)}
+               "fresh2_held_out": pooled(FRESH2_TEMPLATES), "in_distribution": pooled(TUNE_TEMPLATES)}
     out = args.out or settings.var_dir / "vision" / "templates_eval.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"difficulty": args.difficulty, "n": args.n, "templates": rows,

@@ -353,6 +353,69 @@ def dhl(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
     return _box(c, y + 172)
 
 
+def deppon(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """Deppon (德邦) style: blue header, a field per line (收货人： / 联系电话： / 收货地址：) in a ruled
+    recipient box with the route code beside it, the sender in the same form but smaller, a goods line."""
+    c = Canvas(680, rng, "zh")
+    rcpt, sndr = _texts(t, rng)
+    c.band(0, 58, (0, 70, 160))
+    c.text(20, 8, "德邦快递", c.font(34, bold=True), fill=(255, 255, 255))
+    c.text(430, 16, f"DPK{digits(rng, 12)}", c.font(20, language="en"), fill=(255, 255, 255))
+    c.barcode(20, 70, 640, 60)
+    c.rule(142)
+    size = int(rng.integers(27, 32))
+    f = c.font(size)
+    step = int(size * 1.35)
+    y = 154
+    c.text(20, y, f"收货人：{rcpt[0]}", f)
+    c.text(430, y - 4, f"{pick(rng, 'ABCDEF')}{digits(rng, 2)}-{digits(rng, 3)}", c.font(38, bold=True))
+    y += step
+    c.text(20, y, f"联系电话：{rcpt[1]}", f)
+    y += step
+    lines = wrap("收货地址：" + rcpt[2], f, 640, "zh")
+    y = c.lines(20, y, lines, f, step, address=True)
+    c.rule(y + 6)
+    fs = c.font(20)
+    y += 18
+    c.text(20, y, f"发货人：{sndr[0]}    电话：{sndr[1]}", fs)
+    y = c.lines(20, y + 28, wrap("发货地址：" + sndr[2], fs, 640, "zh"), fs, 26)
+    c.rule(y + 6)
+    c.text(20, y + 16, f"货物名称：{pick(rng, ('服装', '日用品', '电子配件', '图书'))}   件数：1   "
+                        f"重量：{rng.uniform(0.5, 12):.1f}kg", c.font(20))
+    return _box(c, y + 56)
+
+
+def amazon(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """Amazon Logistics style: a big sort code and cycle top left with a QR top right, the recipient
+    uncaptioned in large print with the phone on the last line, the return address in small print at
+    the bottom, a TBA barcode between."""
+    c = Canvas(660, rng, "en")
+    rcpt, sndr = _texts(t, rng)
+    c.text(20, 14, f"{pick(rng, ('DBK4', 'DLA8', 'DSF2', 'DAU1'))}", c.font(52, bold=True))
+    c.text(20, 84, f"CYCLE {int(rng.integers(1, 4))}   {pick(rng, 'ABCDEFG')}.{digits(rng, 2)}", c.font(26, bold=True))
+    c.qr(520, 14, 120)
+    c.rule(150, width=4)
+    size = int(rng.integers(28, 33))
+    f = c.font(size)
+    step = int(size * 1.35)
+    y = 166
+    c.text(20, y, rcpt[0].upper() if rng.random() < 0.5 else rcpt[0], c.font(size + 2, bold=True))
+    y += step
+    lines = [w for p in split_us_address(rcpt[2]) for w in wrap(p, f, 620, "en")]
+    y = c.lines(20, y, lines, f, step, address=True)
+    c.text(20, y, f"{pick(rng, ('Ph:', 'Phone', ''))} {rcpt[1]}".strip(), c.font(size - 6))
+    y += step + 4
+    c.rule(y)
+    c.text(20, y + 12, f"TBA{digits(rng, 12)}", c.font(24, bold=True))
+    c.barcode(20, y + 44, 620, 80)
+    y += 136
+    c.rule(y)
+    fs = c.font(18)
+    c.text(20, y + 10, "RETURN TO:", c.font(18, bold=True))
+    y = c.lines(20, y + 34, [sndr[0], *split_us_address(sndr[2])], fs, 22)
+    return _box(c, y + 12)
+
+
 def _box(c: Canvas, bottom: int) -> tuple[Image.Image, Box]:
     img, (x0, y0, x1, y1) = c.finish(bottom)
     return img, Box("address_block", x0, y0, x1, y1)
@@ -371,6 +434,8 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("usps", "en", "USPS", usps),
     Template("jt", "zh", "J&T Express", jt),
     Template("dhl", "en", "DHL Express", dhl),
+    Template("deppon", "zh", "Deppon", deppon),
+    Template("amazon", "en", "Amazon Logistics", amazon),
 )}
 
 
