@@ -40,6 +40,7 @@ _NOISE_WORDS = re.compile(
 _TRACKING = re.compile(r"^(?=(?:\D*\d){6})[A-Z0-9]{12,26}$")  # longer than any phone
 _ZH_ADDRESS = re.compile(r"[省市区县镇乡村路街道巷弄号栋幢楼室单元]")
 _ZH_CONT = re.compile(r"^[\d\u4e00-\u9fff\-—]+$")
+_FIELD_LABEL = re.compile(r"^(?:(?:收货|收件|寄件|发货|详细|联系)?地址|ADDRESS|ADDR)(?:\s*[:：;；.]\s*|\s+)", re.I)
 _SAME_PRINT = 0.87  # print heights within this ratio are one size (Tesseract's boxes vary by a few pixels);
 # carriers print the recipient 1.2-1.5x the sender
 _LONG_NUMBER = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits: a phone or code, never part of a Chinese address
@@ -96,7 +97,8 @@ def find_phone(text: str) -> tuple[str, str | None, int]:
 
 def classify(text: str) -> RunInfo:
     text = clean_ocr_text(text)
-    side, rest = _caption(text)
+    rest = _FIELD_LABEL.sub("", text, count=1)  # 收货地址：广东省… is an address (no 收 caption), 地址： no part of it
+    side, rest = (None, rest) if rest != text else _caption(text)
     squeezed = re.sub(r"[^0-9A-Z]", "", rest.upper())
     digits = sum(ch.isdigit() for ch in squeezed)
     tracking = squeezed if _TRACKING.match(squeezed) and 2 * digits >= len(squeezed) and not _CJK.search(rest) else ""
@@ -332,6 +334,17 @@ def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, 
         p.side = p.side or _left_caption(rl, infos, top, width) or _caption_above(rl, infos, top, width, rules)
         p.height = print_size([rl[k] for k in p.runs + p.address_runs])
         parties.append(p)
+    for p in [p for p in parties if p.phone is None]:  # a phone printed last, under the address (and country)
+        end = rl[max(p.address_runs, key=lambda k: rl[k].box[3])].box
+        col = (min(rl[k].box[0] for k in p.address_runs), max(rl[k].box[2] for k in p.address_runs))
+        below = [q for q in parties if q.phone and not q.address_runs
+                 and 0 <= rl[q.runs[0]].box[1] - end[3] <= 2.6 * p.height
+                 and _x_overlap((col[0], 0, col[1], 0), rl[q.runs[0]].box) > 0
+                 and not ruled_apart(end, rl[q.runs[0]].box, rules)]
+        if below:
+            q = min(below, key=lambda q: rl[q.runs[0]].box[1])
+            p.phone, p.phone_raw = q.phone, q.phone_raw
+            parties.remove(q)
     tracking = next((x.tracking for x in infos if x.tracking), "")
 
     def reading_order(ks: list[int]) -> list[int]:

@@ -211,3 +211,25 @@ def test_a_line_cut_into_two_blocks_is_joined_unless_a_column_rule_parts_them() 
     assert f is not None and f.recipient.address == "浙江省杭州市余杭区解放路230号1栋1201室"
     cut = read_layout(rows, W, (), (Rule(331, 200, 400),)).fields
     assert cut is not None and cut.recipient.address == "浙江省杭州市余杭"
+
+
+@pytest.mark.parametrize("label", ["地址：", "收货地址:", "详细地址 ", "Address: "])
+def test_a_printed_field_label_is_no_part_of_the_address(label: str) -> None:
+    """J&T prints 地址： before the address, Deppon 收货地址：; the label is dropped, the address kept."""
+    address = ZH_RCPT if label[0] != "A" else "88 Pine Avenue Apt 4B"
+    assert classify(label + address).rest == address
+    assert classify("地址不详 路").rest == "地址不详 路"  # only a label at the start, followed by its text
+
+
+def test_a_phone_printed_after_the_address_is_the_recipients() -> None:
+    """DHL: TO, the name, the address, the country, then the phone; a sender block above a rule."""
+    f = read_layout(runs(("From:", 20, 82, 18), ("James Lewis", 20, 106, 18), ("3924 Park Street Apt 25B", 20, 130, 18),
+                         ("Portland, OR 97201", 20, 154, 18), ("+1 341-555-8976", 20, 178, 18),
+                         ("TO", 20, 230, 28), ("John Smith", 90, 230), ("2345 Hill Lane Apt 12B", 90, 280),
+                         ("San Francisco, CA 94103", 90, 320), ("UNITED STATES", 90, 360, 28),
+                         ("Contact: (318) 555-9991", 90, 396, 26), ("WAYBILL 10 3618 3258", 20, 460, 24)),
+                    W, (RowRule(215, 0, W), RowRule(440, 0, W))).fields
+    assert f is not None
+    assert (f.recipient.name, f.recipient.phone) == ("John Smith", "+13185559991")
+    assert f.recipient.address == "2345 Hill Lane Apt 12B San Francisco, CA 94103"
+    assert f.sender is not None and f.sender.phone == "+13415558976"
