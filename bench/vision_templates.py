@@ -2,9 +2,9 @@
 
     PYTHONPATH=. python bench/vision_templates.py --n 12 [--difficulty wild] [--templates jd,ems]
 
-The reader is tuned and the detector trained on `TUNE_TEMPLATES` only; `HELD_OUT_TEMPLATES`
-and `FRESH_TEMPLATES` (drawn later, first read once the code was final) predict how it reads a
-carrier it has never seen. Photos come from seed stream 778, which
+The reader is tuned and the detector trained on `TUNE_TEMPLATES` only; `HELD_OUT_TEMPLATES`,
+`FRESH_TEMPLATES` and `FRESH2_TEMPLATES` (each pair drawn later and first read once the code of
+its round was final) predict how it reads a carrier it has never seen. Photos come from seed stream 778, which
 neither training (seed 0..) nor tuning used. Per template:
 
 - recipient found: the read's recipient address is the printed recipient's (character error

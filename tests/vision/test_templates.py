@@ -29,7 +29,7 @@ def reader(detector: object, ocr: object) -> LabelReader:
     return LabelReader(detector, ocr)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("template", [t for t in TEMPLATES if t not in FRESH_TEMPLATES + FRESH2_TEMPLATES])
+@pytest.mark.parametrize("template", [t for t in TEMPLATES if t not in FRESH2_TEMPLATES])
 def test_each_template_family_is_read(reader: LabelReader, template: str) -> None:
     text, photo = template_photo(np.random.default_rng([SEED, list(TEMPLATES).index(template), 0]), template,
                                  "default")
@@ -39,29 +39,18 @@ def test_each_template_family_is_read(reader: LabelReader, template: str) -> Non
     assert cer <= 0.1, (template, r.address, text.recipient_address)
     assert r.phone == normalize_phone(text.recipient_phone), (template, r.phone_raw)
     assert read.fields.language == text.language
-    if template in HELD_OUT_TEMPLATES:  # never tuned on: the sender must not be taken for the recipient either
+    if template in HELD_OUT_TEMPLATES + FRESH_TEMPLATES:  # never tuned on / seen once: nor is the sender taken
         assert read.fields.sender is None or read.fields.sender.phone != r.phone
 
 
-@pytest.mark.parametrize("template", FRESH_TEMPLATES)
+@pytest.mark.parametrize("template", FRESH2_TEMPLATES)
 def test_fresh_templates_recipient_block_is_found(reader: LabelReader, template: str) -> None:
-    """J&T and DHL, first read once the reader was final: the recipient's block (not the sender's) is found."""
+    """Deppon and Amazon, first read once the reader was final: the recipient's block (not the sender's)."""
     text, photo = template_photo(np.random.default_rng([SEED, list(TEMPLATES).index(template), 0]), template,
                                  "default")
     r = reader.read(np.asarray(photo.image)).fields
     assert Levenshtein.normalized_distance(_canonical(r.recipient.address), _canonical(text.recipient_address)) < 0.3
     assert r.sender is None or _canonical(r.sender.address) != _canonical(r.recipient.address)
-
-
-@pytest.mark.xfail(strict=True, reason="known gaps on the fresh templates (docs/vision.md): a printed field label "
-                   "(地址：) stays in the address; a phone printed after the address (DHL) is not the recipient's")
-@pytest.mark.parametrize("template", FRESH_TEMPLATES)
-def test_fresh_templates_read_exactly(reader: LabelReader, template: str) -> None:
-    text, photo = template_photo(np.random.default_rng([SEED, list(TEMPLATES).index(template), 0]), template,
-                                 "default")
-    r = reader.read(np.asarray(photo.image)).fields.recipient
-    assert Levenshtein.normalized_distance(_canonical(r.address), _canonical(text.recipient_address)) <= 0.1
-    assert r.phone == normalize_phone(text.recipient_phone)
 
 
 @pytest.mark.parametrize("template,quarter_turns", [("classic_zh", 2), ("jd", 1), ("ups", 3), ("ems", 2)])
