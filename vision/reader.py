@@ -1,12 +1,14 @@
 """One photo → LabelRead: detect, rectify, orient, OCR, read the layout, fraud-match. The seams are passed in.
 
 The whole label is read (no template says where the recipient is): Tesseract's runs, split at the
-label's column rules, go to `vision.layout`, which finds the recipient by content and geometry.
+label's column rules, go to `vision.layout` with the printed rules, which finds the recipient by
+content and geometry.
 
 Orientation: the paper quad is warped upright up to a quarter turn, so the text may still be
-sideways or upside down. The reader tries the likely orientation first (text lines run along
-the axis whose ink profile alternates most), and only if that read finds no recipient asks
-Tesseract's OSD (≈ 0.2 s, as much as a read) and then the remaining turns.
+sideways or upside down. The axis comes from the ink profile (or the other one when its layout has
+few long lines), which way up and the script from the OCR survey (a few words read both ways up),
+so a label is read once. Only a read that finds no recipient leads to the other script, Tesseract's
+OSD (≈ 0.2 s, as much as a read) and the remaining turns.
 """
 
 from __future__ import annotations
