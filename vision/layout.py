@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ingest.normalize import normalize_phone, parse_address
 from vision.parse import clean_ocr_text, heading_kind, join_address
-from vision.records import LabelFields, LabelParty, TextLine
+from vision.records import LabelFields, LabelParty, RowRule, Rule, TextLine
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CAPTION = re.compile(
@@ -40,10 +40,15 @@ _NOISE_WORDS = re.compile(
 _TRACKING = re.compile(r"^(?=(?:\D*\d){6})[A-Z0-9]{12,26}$")  # longer than any phone
 _ZH_ADDRESS = re.compile(r"[省市区县镇乡村路街道巷弄号栋幢楼室单元]")
 _ZH_CONT = re.compile(r"^[\d\u4e00-\u9fff\-—]+$")
+_FIELD_LABEL = re.compile(r"^(?:(?:收货|收件|寄件|发货|详细|联系)?地址|ADDRESS|ADDR)(?:\s*[:：;；.]\s*|\s+)", re.I)
+_SAME_PRINT = 0.87  # print heights within this ratio are one size (Tesseract's boxes vary by a few pixels);
+# carriers print the recipient 1.2-1.5x the sender
+_LONG_NUMBER = re.compile(r"\d(?:[\s\-]?\d){6,}")  # 7+ digits: a phone or code, never part of a Chinese address
 _EN_STREET = re.compile(r"\b\d+\s+[A-Za-z].*\b(st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|"
                         r"ct|court|pl|place|apt|suite|ste|unit|hwy|pkwy|ter|cir)\b", re.I)
 _US_ZIP_END = re.compile(r"\b[A-Za-z]{2}[,.]?\s*\d{5}(?:-\d{4})?\b")
-_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^([A-Za-z]{2}\s+)?\d{5}(?:-\d{4})?$")
+_EN_CITY = re.compile(r"[A-Za-z][A-Za-z .']+,?\s+[A-Za-z]{2}\s*\d{5}(?:-\d{4})?\b|^([A-Za-z]{2}\s+)?\d{5}(?:-\d{4})?$"
+                      r"|^[A-Za-z][A-Za-z .']+,\s*\S{1,3}\s*\d{5}(?:-\d{4})?$")  # City, ST 12345 with the state misread ({L)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,8 @@ def _caption(text: str) -> tuple[str | None, str]:
     if m := _CAPTION.match(text):
         word = re.sub(r"\s+", "", m.group("w")).upper()
         return ("to" if word in _TO else "from"), text[m.end():].strip()
+    if _NOISE_WORDS.search(text):
+        return None, text  # 签收人 (the signature box) is one character from 收件人, and no caption
     if m := _SLIP.match(text):
         kind = heading_kind(m.group("w"))
         if kind:
@@ -90,7 +97,8 @@ def find_phone(text: str) -> tuple[str, str | None, int]:
 
 def classify(text: str) -> RunInfo:
     text = clean_ocr_text(text)
-    side, rest = _caption(text)
+    rest = _FIELD_LABEL.sub("", text, count=1)  # 收货地址：广东省… is an address (no 收 caption), 地址： no part of it
+    side, rest = (None, rest) if rest != text else _caption(text)
     squeezed = re.sub(r"[^0-9A-Z]", "", rest.upper())
     digits = sum(ch.isdigit() for ch in squeezed)
     tracking = squeezed if _TRACKING.match(squeezed) and 2 * digits >= len(squeezed) and not _CJK.search(rest) else ""
@@ -128,6 +136,23 @@ class _Party:
     height: float = 0.0  # median height of its runs (print size)
 
 
+def print_size(runs: list[TextLine]) -> float:
+    """The party's type size in pixels: the median em of its runs of three characters or more, an em
+    being the run's width over its characters (a CJK character one em wide, others 0.55, spaces 0.3).
+
+    Widths, not box heights: Tesseract's line boxes grow with a caption frame or a merged neighbour
+    (a 48 px box round 28 px print), while CJK type is monospaced square.
+    """
+    ems = []
+    for r in runs:
+        text = r.text.strip()
+        width = sum(1.0 if _CJK.match(ch) else 0.3 if ch.isspace() else 0.55 for ch in text)
+        if len(text.replace(" ", "")) >= 3 and width:
+            ems.append((r.box[2] - r.box[0]) / width)
+    ems = sorted(ems) or sorted(float(r.height) for r in runs)
+    return float(ems[len(ems) // 2]) if ems else 0.0
+
+
 def _x_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     return min(a[2], b[2]) - max(a[0], b[0])
 
@@ -142,11 +167,22 @@ class LayoutResult:
     seen: str  # what was found, for the quarantine when `fields` is None
 
 
-def _above(runs: list[TextLine], i: int, used: set[int], width: float) -> int | None:
-    """The nearest run right above run i in its column (horizontal overlap, within two line heights)."""
+Box = tuple[int, int, int, int]
+
+
+def ruled_apart(upper: Box, lower: Box, rules: tuple[RowRule, ...]) -> bool:
+    """True if a printed horizontal rule runs between the two boxes (centre to centre) under both of them."""
+    top, bottom = (upper[1] + upper[3]) / 2, (lower[1] + lower[3]) / 2
+    return any(top < r.y < bottom and r.x0 < min(upper[2], lower[2]) and r.x1 > max(upper[0], lower[0])
+               for r in rules)
+
+
+def _above(runs: list[TextLine], i: int, used: set[int], width: float, rules: tuple[RowRule, ...] = ()) -> int | None:
+    """The nearest run right above run i in its column (horizontal overlap, within two line heights,
+    no rule between)."""
     box, best, best_gap = runs[i].box, None, 0.0
     for j, r in enumerate(runs):
-        if j == i or j in used:
+        if j == i or j in used or ruled_apart(r.box, box, rules):
             continue
         gap = box[1] - r.box[3]  # Tesseract's line boxes of a small caption over a line may overlap it
         above = r.box[1] + r.box[3] < box[1] + box[3]
@@ -168,12 +204,13 @@ def _left_caption(runs: list[TextLine], infos: list[RunInfo], i: int, width: flo
     return None
 
 
-def _caption_above(runs: list[TextLine], infos: list[RunInfo], i: int, width: float) -> str | None:
+def _caption_above(runs: list[TextLine], infos: list[RunInfo], i: int, width: float,
+                   rules: tuple[RowRule, ...] = ()) -> str | None:
     """The side of the nearest caption-only run over run i in its column, within three line heights
-    (past a misread run between them: debris of a boxed caption, a stamp)."""
+    (past a misread run between them: debris of a boxed caption, a stamp), with no rule between."""
     box, best, best_gap = runs[i].box, None, 0.0
     for j, r in enumerate(runs):
-        if j == i or not infos[j].side or infos[j].rest:
+        if j == i or not infos[j].side or infos[j].rest or ruled_apart(r.box, box, rules):
             continue
         gap = box[1] - r.box[3]
         if r.box[1] + r.box[3] < box[1] + box[3] and gap <= 3.0 * max(r.height, runs[i].height) and (
@@ -192,43 +229,27 @@ def _completeness(address: str) -> int:
     return 2 if parts.street and (parts.postcode or parts.city) else 1
 
 
-def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
-    """The label's fields from its text runs (`TextLine`s in pixels of an image `width` wide)."""
+def read_layout(runs: tuple[TextLine, ...], width: float, rules: tuple[RowRule, ...] = (),
+                columns: tuple[Rule, ...] = ()) -> LayoutResult:
+    """The label's fields from its text runs (`TextLine`s in pixels of an image `width` wide) and its
+    printed horizontal and vertical rules (block boundaries)."""
     rl = list(runs)
     infos = [classify(r.text) for r in rl]
     language = "zh" if sum(len(_CJK.findall(r.text)) for r in rl) >= 4 else "en"
     used: set[int] = set()
     parties: list[_Party] = []
-    for i, info in enumerate(infos):
-        if info.phone is None or i in used:
-            continue
-        used.add(i)
-        p = _Party([i], info.side, info.before_phone, info.phone_raw, info.phone)
-        top = i
-        if not p.name or p.side is None:
-            j = _above(rl, i, used, width)
-            if j is not None and infos[j].phone is None and not infos[j].noise and not is_address(infos[j].rest):
-                if not p.name and (infos[j].side is not None or not p.side):
-                    p.name = infos[j].rest
-                p.side = p.side or infos[j].side
-                p.runs.append(j)
-                used.add(j)
-                top = j
-                if p.side is None and (k := _above(rl, j, used, width)) is not None and infos[k].side \
-                        and not infos[k].rest:
-                    p.side = infos[k].side  # a caption on its own line over the name
-                    used.add(k)
-        if p.side is None:
-            p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width) \
-                or _caption_above(rl, infos, top, width)
-        # the address: runs under the phone in its column, one line spacing apart
-        last = rl[i].box
-        col = (min(rl[k].box[0] for k in p.runs), max(rl[k].box[2] for k in p.runs))
-        below = sorted((k for k in range(len(rl)) if k not in used and rl[k].box[1] >= last[1] + 0.5 * rl[i].height),
-                       key=lambda k: rl[k].box[1])
+    def collect(p: _Party, anchor: int, col: tuple[int, int]) -> None:
+        """The address: runs under run `anchor` in column `col`, one line spacing apart, up to a rule,
+        a phone, a caption, carrier noise or a long number (a phone OCR garbled); then the heads of
+        those lines that Tesseract split off with a lost box (same row, left)."""
+        last = rl[anchor].box
+        centre = (last[1] + last[3]) / 2  # Tesseract's boxes of adjacent lines may overlap: centres decide,
+        half = 0.5 * min(rl[anchor].height, print_size([rl[anchor]]))  # and a box swollen by a caption frame
+        below = sorted((k for k in range(len(rl)) if k not in used  # does not hide the line under it
+                        and (rl[k].box[1] + rl[k].box[3]) / 2 >= centre + half), key=lambda k: rl[k].box[1])
         for k in below:
             r, info_k = rl[k], infos[k]
-            if r.box[1] - last[3] > 1.6 * max(r.height, rl[i].height):
+            if r.box[1] - last[3] > 1.6 * max(r.height, rl[anchor].height) or ruled_apart(last, r.box, rules):
                 break
             degenerate = r.box[2] - r.box[0] < 0.25 * r.height * len(r.text)  # Tesseract lost the word's x
             if not degenerate and _x_overlap((col[0], 0, col[1], 0), r.box) <= 0.5 * min(col[1] - col[0],
@@ -237,7 +258,7 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             if degenerate and p.address_runs and r.box[2] <= last[0] + 8 and \
                     abs((r.box[1] + r.box[3]) - (last[1] + last[3])) < rl[p.address_runs[-1]].height:
                 continue  # on the row just taken, left of it: the row pass below decides
-            if info_k.phone or info_k.side or info_k.noise:
+            if info_k.phone or info_k.side or info_k.noise or (language == "zh" and _LONG_NUMBER.search(info_k.rest)):
                 break
             if not (is_address(info_k.rest) or (p.address_runs and is_continuation(info_k.rest, language))):
                 break
@@ -256,9 +277,74 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
             if row is not None:
                 p.address_runs.append(k)
                 used.add(k)
-        heights = sorted(rl[k].height for k in p.runs + p.address_runs)
-        p.height = float(heights[len(heights) // 2])
+        for k in range(len(rl)):  # the rest of a line Tesseract's page layout cut into two blocks: same row,
+            r, info_k = rl[k], infos[k]  # just right of an address run, no column rule between
+            if k in used or info_k.phone or info_k.side or info_k.noise or not (
+                    is_address(info_k.rest) or is_continuation(info_k.rest, language)):
+                continue
+            row = next((a for a in p.address_runs if abs((r.box[1] + r.box[3]) - sum(rl[a].box[1::2])) < rl[a].height
+                        and -8 <= r.box[0] - rl[a].box[2] <= 1.5 * rl[a].height
+                        and not any(rl[a].box[2] - 8 <= c.x <= r.box[0] + 8 and c.y0 <= r.box[3] and c.y1 >= r.box[1]
+                                    for c in columns)), None)
+            if row is not None:
+                p.address_runs.append(k)
+                used.add(k)
+
+    for i, info in enumerate(infos):
+        if info.phone is None or i in used:
+            continue
+        used.add(i)
+        p = _Party([i], info.side, info.before_phone, info.phone_raw, info.phone)
+        top = i
+        if not p.name or p.side is None:
+            j = _above(rl, i, used, width, rules)
+            if j is not None and infos[j].phone is None and not infos[j].noise and not is_address(infos[j].rest):
+                if not p.name and (infos[j].side is not None or not p.side):
+                    p.name = infos[j].rest
+                p.side = p.side or infos[j].side
+                p.runs.append(j)
+                used.add(j)
+                top = j
+                if p.side is None and (k := _above(rl, j, used, width, rules)) is not None and infos[k].side \
+                        and not infos[k].rest:
+                    p.side = infos[k].side  # a caption on its own line over the name
+                    used.add(k)
+        if p.side is None:
+            p.side = _left_caption(rl, infos, top, width) or _left_caption(rl, infos, i, width) \
+                or _caption_above(rl, infos, top, width, rules)
+        collect(p, i, (min(rl[k].box[0] for k in p.runs), max(rl[k].box[2] for k in p.runs)))
+        p.height = print_size([rl[k] for k in p.runs + p.address_runs])
         parties.append(p)
+    for k0 in sorted(range(len(rl)), key=lambda k: rl[k].box[1]):  # full addresses no phone anchored
+        info = infos[k0]  # (OCR garbled the phone): a party of their own, so the sender is not the only one
+        if k0 in used or info.phone or info.side or info.noise or not is_address(info.rest):
+            continue
+        p = _Party([], None, "", "", None, address_runs=[k0])
+        used.add(k0)
+        collect(p, k0, (rl[k0].box[0], rl[k0].box[2]))
+        if _completeness(join_address([infos[k].rest for k in p.address_runs])) < 2:
+            used.difference_update(p.address_runs)
+            continue
+        top = k0
+        j = _above(rl, k0, used, width, rules)
+        if j is not None and infos[j].phone is None and not infos[j].noise and not is_address(infos[j].rest):
+            p.name, p.side, top = re.split(r"\d", infos[j].rest)[0].strip(" +:："), infos[j].side, j
+            p.runs.append(j)
+            used.add(j)
+        p.side = p.side or _left_caption(rl, infos, top, width) or _caption_above(rl, infos, top, width, rules)
+        p.height = print_size([rl[k] for k in p.runs + p.address_runs])
+        parties.append(p)
+    for p in [p for p in parties if p.phone is None]:  # a phone printed last, under the address (and country)
+        end = rl[max(p.address_runs, key=lambda k: rl[k].box[3])].box
+        col = (min(rl[k].box[0] for k in p.address_runs), max(rl[k].box[2] for k in p.address_runs))
+        below = [q for q in parties if q.phone and not q.address_runs
+                 and 0 <= rl[q.runs[0]].box[1] - end[3] <= 2.6 * p.height
+                 and _x_overlap((col[0], 0, col[1], 0), rl[q.runs[0]].box) > 0
+                 and not ruled_apart(end, rl[q.runs[0]].box, rules)]
+        if below:
+            q = min(below, key=lambda q: rl[q.runs[0]].box[1])
+            p.phone, p.phone_raw = q.phone, q.phone_raw
+            parties.remove(q)
     tracking = next((x.tracking for x in infos if x.tracking), "")
 
     def reading_order(ks: list[int]) -> list[int]:
@@ -283,8 +369,8 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
         return LabelParty(name=name, phone_raw=p.phone_raw, phone=p.phone, address=address,
                           address_key=parts.key if parts else "", address_parts=parts)
 
-    def rank(p: _Party) -> tuple[int, float]:
-        return _completeness(party(p).address), p.height
+    def rank(p: _Party) -> tuple[int, bool, float]:
+        return _completeness(party(p).address), p.phone is not None, p.height
 
     with_address = [p for p in parties if p.address_runs]
     captioned = [p for p in with_address if p.side == "to"]
@@ -292,6 +378,9 @@ def read_layout(runs: tuple[TextLine, ...], width: float) -> LayoutResult:
     if not pool:
         return LayoutResult(None, _describe(infos, parties, tracking))
     best = max(pool, key=rank)
+    bigger = [p for p in pool if p.height > best.height / _SAME_PRINT]
+    if bigger:  # the recipient is printed larger: a garbled address in big print beats a full one in small
+        best = max(bigger, key=rank)
     others = [p for p in with_address if p is not best]
     senders = [p for p in others if p.side == "from"] or others
     recipient = party(best)

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RECIPIENT = re.compile(r"^(收件人|收件|TO)$")
 _SENDER = re.compile(r"^(寄件人|寄件|FROM)$")
-_NOISE = re.compile(r"[|¦‘’“”\"`~_]+|\s+[.,]$")  # quotes: debris of a bar or a fold, never in an address
+_NOISE = re.compile(r"[|¦‘’“”\"`~_…]+|\.{3,}|\s+[.,]$")  # quotes, leader dots: debris of a bar or a fold, never in an address
 # Confusions of chi_sim with the glyphs of a door/room number, fixed only where a digit or a
 # number word is on both sides (so 株洲, 工业路 are untouched): 栋 → 株, full-width １ → 工.
 _ZH_DIGIT_CONFUSIONS = (
@@ -50,7 +50,7 @@ def heading_kind(text: str) -> str | None:
 
 def clean_ocr_text(text: str) -> str:
     """Strip OCR debris that is never part of an address or name (bars, stray quotes, edge punctuation)."""
-    return _NOISE.sub("", text).strip(" ;:").lstrip(",.")
+    return _NOISE.sub("", text).strip(" ;:，。、；：").lstrip(",.")  # a wrapped 02室， keeps its digits
 
 
 def join_address(lines: list[str]) -> str:

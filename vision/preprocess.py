@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from vision.records import Detection, Rule
+from vision.records import Detection, RowRule, Rule
 
 
 @dataclass(frozen=True)
@@ -217,18 +217,58 @@ def prepare_label(rgb: np.ndarray, label: Detection, cfg: PreprocessConfig) -> P
     return Prepared(prepared.binary, prepared.skew_deg, False, prepared.to_binary @ from_photo)
 
 
-def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[Rule, ...]:
-    """The long vertical rules in a black-on-white label, with the rows they span: the printed
-    lines between side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells).
+def _rule_pieces(binary: np.ndarray, vertical: bool, min_length: float) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """(mask, boxes x, y, w, h) of the thin straight ink runs at least `min_length` of the label long
+    along the given axis; the ink is thickened across the axis first (a rule printed at a slight tilt)."""
+    h, w = binary.shape
+    across = (3, 1) if vertical else (1, 3)
+    along = (1, max(1, h // 8)) if vertical else (max(1, w // 8), 1)
+    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)  # sparse: cheaper than labelling
+    boxes = [(int(b[0]), int(b[1]), int(b[2]), int(b[3])) for b in map(cv2.boundingRect, contours)]
+    if vertical:
+        return lines, [b for b in boxes if b[3] >= min_length * h and b[2] < 0.03 * w]
+    return lines, [b for b in boxes if b[2] >= min_length * w and b[3] < 0.03 * h]
 
-    A rule is thin ink at least `min_height` of the label tall; barcode bars are far shorter, and
-    the label's own frame at the edges is dropped. A QR code's module column can pass that test,
-    which is why a rule keeps its rows: it must not cut the address printed under the code.
+
+@dataclass(frozen=True)
+class Rules:
+    """A label's long printed rules, found once: the image without them (for Tesseract) and where they are."""
+
+    erased: np.ndarray  # the binary label with every rule (and the frame) whitened
+    columns: tuple[Rule, ...]  # vertical rules inside the label, left to right
+    rows: tuple[RowRule, ...]  # horizontal rules inside the label, top to bottom
+
+
+def find_rules(binary: np.ndarray, min_length: float = 0.25) -> Rules:
+    """The long straight rules in a black-on-white label, at least `min_length` of its height (vertical)
+    or width (horizontal), each with the span it covers.
+
+    Vertical rules part side-by-side blocks (寄件人 | 收件人) or a caption column (收 / 寄 cells);
+    horizontal ones part the blocks of a label. A barcode's bars are far shorter (and masked) and a
+    text line is broken by the gaps between its characters. A QR code's module column can pass as a
+    vertical rule, which is why a rule keeps its span: it must not cut the address printed under
+    the code. The label's own frame at the edges is erased but not listed.
+
+    Erased, because Tesseract's page layout takes a text block boxed in by rules for a table or an
+    image and can drop it whole.
     """
     h, w = binary.shape
-    ink = cv2.dilate(cv2.bitwise_not(binary), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
-    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(1, h // 8))))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(lines)
-    rules = [Rule(int(stats[i, 0] + stats[i, 2] // 2), int(stats[i, 1]), int(stats[i, 1] + stats[i, 3]))
-             for i in range(1, n) if stats[i, 3] >= min_height * h and stats[i, 2] < 0.03 * w]
-    return tuple(sorted((r for r in rules if 0.03 * w < r.x < 0.97 * w), key=lambda r: (r.x, r.y0)))
+    erased = binary.copy()
+    found: dict[bool, list[tuple[int, int, int]]] = {True: [], False: []}
+    for vertical in (True, False):
+        mask, boxes = _rule_pieces(binary, vertical, min_length)
+        for x, y, bw, bh in boxes:
+            x0, y0 = max(0, x - 1), max(0, y - 1)
+            piece = cv2.dilate(mask[y0:y + bh + 1, x0:x + bw + 1], np.ones((3, 3), np.uint8))
+            erased[y0:y + bh + 1, x0:x + bw + 1][piece > 0] = 255
+            found[vertical].append((x + bw // 2, y, y + bh) if vertical else (y + bh // 2, x, x + bw))
+    columns = [Rule(*r) for r in found[True] if 0.03 * w < r[0] < 0.97 * w]
+    rows = [RowRule(*r) for r in found[False] if 0.03 * h < r[0] < 0.97 * h]
+    return Rules(erased, tuple(sorted(columns, key=lambda r: (r.x, r.y0))), tuple(sorted(rows, key=lambda r: (r.y, r.x0))))
+
+
+def find_column_rules(binary: np.ndarray, min_height: float = 0.25) -> tuple[Rule, ...]:
+    """The vertical rules of `find_rules`."""
+    return find_rules(binary, min_height).columns

@@ -1,12 +1,14 @@
 """One photo → LabelRead: detect, rectify, orient, OCR, read the layout, fraud-match. The seams are passed in.
 
 The whole label is read (no template says where the recipient is): Tesseract's runs, split at the
-label's column rules, go to `vision.layout`, which finds the recipient by content and geometry.
+label's column rules, go to `vision.layout` with the printed rules, which finds the recipient by
+content and geometry.
 
 Orientation: the paper quad is warped upright up to a quarter turn, so the text may still be
-sideways or upside down. The reader tries the likely orientation first (text lines run along
-the axis whose ink profile alternates most), and only if that read finds no recipient asks
-Tesseract's OSD (≈ 0.2 s, as much as a read) and then the remaining turns.
+sideways or upside down. The axis comes from the ink profile (or the other one when its layout has
+few long lines), which way up and the script from the OCR survey (a few words read both ways up),
+so a label is read once. Only a read that finds no recipient leads to the other script, Tesseract's
+OSD (≈ 0.2 s, as much as a read) and the remaining turns.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ import numpy as np
 from vision.errors import BadPhotoError
 from vision.fraud import FraudAddressIndex
 from vision.layout import LayoutResult, read_layout
-from vision.preprocess import PreprocessConfig, find_column_rules, mask_barcodes, prepare_label
-from vision.records import Detection, LabelRead, OcrLine, Rule, TextLine
+from vision.ocr import Survey
+from vision.preprocess import (
+    PreprocessConfig,
+    find_rules,
+    mask_barcodes,
+    prepare_label,
+)
+from vision.records import Detection, LabelRead, OcrLine, RowRule, Rule, TextLine
 
 
 def label_region(boxes: tuple[Detection, ...], min_overlap: float = 0.3) -> Detection | None:
@@ -53,7 +61,10 @@ class Detector(Protocol):
 
 
 class Ocr(Protocol):
-    def read_layout(self, image: np.ndarray, cuts: tuple[Rule, ...] = ()) -> tuple[TextLine, ...]: ...
+    def read_layout(self, image: np.ndarray, cuts: tuple[Rule, ...] = (), script: str | None = None
+                    ) -> tuple[TextLine, ...]: ...
+
+    def survey(self, image: np.ndarray) -> Survey: ...
 
     def orientation(self, image: np.ndarray) -> tuple[int, float] | None: ...
 
@@ -88,6 +99,16 @@ def turn(binary: np.ndarray, quarter_turns: int, width: int) -> np.ndarray:
         _, out = cv2.threshold(out, 127, 255, cv2.THRESH_BINARY)
         out = mask_barcodes(out)
     return out
+
+
+@dataclass(frozen=True)
+class _View:
+    """The label turned one way: rules erased for Tesseract, their positions kept for the layout."""
+
+    quarter_turns: int
+    image: np.ndarray
+    columns: tuple[Rule, ...]
+    rows: tuple[RowRule, ...]
 
 
 @dataclass(frozen=True)
@@ -136,19 +157,47 @@ class LabelReader:
         skew = (prepared.skew_deg + 90.0 * attempt.quarter_turns + 180.0) % 360.0 - 180.0
         return LabelRead(label, block, round(skew, 2), lines, fields, match)
 
-    def _attempt(self, binary: np.ndarray, quarter_turns: int) -> _Attempt:
-        image = turn(binary, quarter_turns, self.preprocess.target_width)
-        runs = self.ocr.read_layout(image, find_column_rules(image))
-        return _Attempt(quarter_turns % 4, runs, read_layout(runs, image.shape[1]))
+    def _view(self, binary: np.ndarray, quarter_turns: int) -> _View:
+        rules = find_rules(turn(binary, quarter_turns, self.preprocess.target_width))
+        return _View(quarter_turns % 4, rules.erased, rules.columns, rules.rows)
+
+    def _attempt(self, view: _View, script: str | None = None) -> _Attempt:
+        runs = self.ocr.read_layout(view.image, view.columns, script)
+        return _Attempt(view.quarter_turns, runs, read_layout(runs, view.image.shape[1], view.rows, view.columns))
+
+    def _surveyed(self, binary: np.ndarray) -> tuple[_View, Survey]:
+        """The likely orientation and its survey, before any full read.
+
+        The axis whose ink profile alternates more is tried first; if its layout has under three
+        long text lines the other axis is surveyed too, and the one with more lines is kept. The
+        survey's half-turn test then says which way up.
+        """
+        k = 1 if sideways(binary) else 0
+        view = self._view(binary, k)
+        survey = self.ocr.survey(view.image)
+        if survey.lines < 3:
+            other = self._view(binary, k + 1)
+            again = self.ocr.survey(other.image)
+            if again.lines > survey.lines:
+                view, survey = other, again
+        if survey.flipped:
+            view = self._view(binary, view.quarter_turns + 2)
+        return view, survey
 
     def _read_oriented(self, binary: np.ndarray) -> _Attempt:
-        """The first orientation whose read finds a recipient: the likely one, then OSD's, then the rest."""
-        first = self._attempt(binary, 1 if sideways(binary) else 0)
+        """The first orientation whose read finds a recipient: the surveyed one, then OSD's, then the rest."""
+        view, survey = self._surveyed(binary)
+        first = self._attempt(view, "latin" if survey.latin else None)
         if first.found:
             return first
+        if survey.latin:  # the survey may have misjudged the script: this turn read as usual
+            self.times.turns += 1
+            again = self._attempt(view)
+            if again.found:
+                return again
         tried = {first.quarter_turns}
         order = []
-        osd = self.ocr.orientation(turn(binary, first.quarter_turns, self.preprocess.target_width))
+        osd = self.ocr.orientation(view.image)
         if osd is not None and osd[0] and osd[1] >= self.osd_min_confidence:
             order.append((first.quarter_turns + osd[0] // 90) % 4)
         order += [(first.quarter_turns + k) % 4 for k in (2, 1, 3)]
@@ -157,7 +206,7 @@ class LabelReader:
                 continue
             tried.add(k)
             self.times.turns += 1
-            again = self._attempt(binary, k)
+            again = self._attempt(self._view(binary, k))
             if again.found:
                 return again
         return first

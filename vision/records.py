@@ -37,6 +37,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A printed horizontal rule on a label: carriers draw them between blocks, so no block of text
+    (an address, a name over its phone) continues across one."""
+
+    y: int  # centre, pixels
+    x0: int
+    x1: int
+
+
+@dataclass(frozen=True)
 class TextLine:
     """One run of words on one Tesseract text line, split at column rules and wide gaps (layout input)."""
 

@@ -273,6 +273,149 @@ def usps(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
     return _box(c, y + 180)
 
 
+def jt(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """J&T Express style: white header with a red logo and a thick red rule, the route code top right,
+    收 / 寄 printed white in black squares, 地址： before some addresses, a QR beside the recipient,
+    and the carrier's fine print (which names 收件人 itself) at the bottom."""
+    c = Canvas(660, rng, "zh")
+    rcpt, sndr = _texts(t, rng)
+    red = (220, 30, 40)
+    c.text(20, 12, "极兔速递", c.font(34, bold=True), fill=red)
+    c.text(186, 22, "J&T EXPRESS", c.font(22, bold=True, language="en"), fill=red)
+    c.text(430, 8, f"{digits(rng, 3)}-{pick(rng, 'ABCDEFGH')}{digits(rng, 2)}", c.font(40, bold=True))
+    c.band(62, 68, red)
+    c.barcode(20, 80, 440, 62)
+    c.text(20, 148, f"运单号：JT{digits(rng, 13)}", c.font(22))
+    c.text(480, 96, pick(rng, ("标准快递", "特快", "电商件")), c.font(26, bold=True))
+    c.rule(186)
+
+    def black_caption(x: float, y: float, word: str, size: int) -> float:
+        f = c.font(size, bold=True)
+        c.band(y, y + size + 14, (15, 15, 15), x0=x, x1=x + size + 14)
+        c.text(x + 7, y + 4, word, f, fill=(255, 255, 255))
+        return x + size + 30
+
+    size = int(rng.integers(28, 33))
+    x = black_caption(16, 200, "收", 34)
+    f = c.font(size)
+    nb = c.text(x, 198, rcpt[0], c.font(size + 2, style=pick(rng, ("sans", "hand", "serif"))))
+    c.text(nb[2] + 20, 198, rcpt[1], f)
+    prefix = pick(rng, ("地址：", ""))
+    lines = wrap(prefix + rcpt[2], f, 430, "zh")
+    y = c.lines(x, 198 + int(size * 1.4), lines, f, int(size * 1.3), address=True)
+    c.qr(540, 206, 100)
+    y = max(y, 320) + 8
+    c.rule(y)
+    x = black_caption(16, y + 12, "寄", 24)
+    nb = c.text(x, y + 12, sndr[0], c.font(20))
+    c.text(nb[2] + 16, y + 12, sndr[1], c.font(20))
+    y = c.lines(x, y + 40, wrap(sndr[2], c.font(20), 560, "zh"), c.font(20), 26)
+    c.rule(y + 6)
+    c.text(16, y + 16, "快件送达收件人地址，经收件人或收件人允许的代收人签字，视为送达。", c.font(16))
+    c.text(16, y + 40, f"打印时间：2026-11-{int(rng.integers(1, 29)):02d} {digits(rng, 2)}:{digits(rng, 2)}   已验视",
+           c.font(16))
+    return _box(c, y + 72)
+
+
+def dhl(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """DHL Express style: yellow header with a red logo, a From block top left beside the product box,
+    a boxed TO left of the recipient, the name alone on its line, the country under the address and
+    the phone last (after the address), a waybill barcode at the bottom."""
+    c = Canvas(680, rng, "en")
+    rcpt, sndr = _texts(t, rng)
+    red = (210, 20, 30)
+    c.band(0, 70, (255, 204, 0))
+    c.text(20, 10, "DHL", c.font(44, bold=True), fill=red)
+    c.text(150, 24, "EXPRESS WORLDWIDE", c.font(24, bold=True), fill=red)
+    c.text(20, 82, "From:", c.font(18, bold=True))
+    y = c.lines(20, 106, [sndr[0], *split_us_address(sndr[2]), sndr[1]], c.font(18), 24)
+    c.boxed(480, 84, pick(rng, ("WPX", "DOX", "ECX")), c.font(40, bold=True), pad=10)
+    c.text(480, 152, f"Wt: {rng.uniform(0.5, 20):.1f} kg", c.font(20))
+    c.text(480, 178, "Piece: 1/1", c.font(20))
+    y = max(y, 206) + 6
+    c.rule(y)
+    top = y + 16
+    cb = c.boxed(20, top, "TO", c.font(28, bold=True))
+    x = cb[2] + 24
+    size = int(rng.integers(28, 32))
+    f = c.font(size)
+    c.text(x, top, rcpt[0], c.font(size + 2, style=pick(rng, ("sans", "hand"))))
+    lines = [w for p in split_us_address(rcpt[2]) for w in wrap(p, f, 680 - x - 20, "en")]
+    y = c.lines(x, top + int(size * 1.4), lines, f, int(size * 1.3), address=True)
+    c.text(x, y, "UNITED STATES", c.font(size - 4, bold=True))
+    y += int(size * 1.3)
+    c.text(x, y, f"{pick(rng, ('Phone:', 'Tel:', 'Contact:'))} {rcpt[1]}", c.font(size - 6))
+    y += int(size * 1.3) + 6
+    c.rule(y)
+    c.text(20, y + 12, f"WAYBILL {digits(rng, 2)} {digits(rng, 4)} {digits(rng, 4)}", c.font(24, bold=True))
+    c.barcode(20, y + 48, 640, 84)
+    c.text(20, y + 140, f"Ref: {digits(rng, 9)}   Date: 2026-11-{int(rng.integers(1, 29)):02d}", c.font(18))
+    return _box(c, y + 172)
+
+
+def deppon(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """Deppon (德邦) style: blue header, a field per line (收货人： / 联系电话： / 收货地址：) in a ruled
+    recipient box with the route code beside it, the sender in the same form but smaller, a goods line."""
+    c = Canvas(680, rng, "zh")
+    rcpt, sndr = _texts(t, rng)
+    c.band(0, 58, (0, 70, 160))
+    c.text(20, 8, "德邦快递", c.font(34, bold=True), fill=(255, 255, 255))
+    c.text(430, 16, f"DPK{digits(rng, 12)}", c.font(20, language="en"), fill=(255, 255, 255))
+    c.barcode(20, 70, 640, 60)
+    c.rule(142)
+    size = int(rng.integers(27, 32))
+    f = c.font(size)
+    step = int(size * 1.35)
+    y = 154
+    c.text(20, y, f"收货人：{rcpt[0]}", f)
+    c.text(430, y - 4, f"{pick(rng, 'ABCDEF')}{digits(rng, 2)}-{digits(rng, 3)}", c.font(38, bold=True))
+    y += step
+    c.text(20, y, f"联系电话：{rcpt[1]}", f)
+    y += step
+    lines = wrap("收货地址：" + rcpt[2], f, 640, "zh")
+    y = c.lines(20, y, lines, f, step, address=True)
+    c.rule(y + 6)
+    fs = c.font(20)
+    y += 18
+    c.text(20, y, f"发货人：{sndr[0]}    电话：{sndr[1]}", fs)
+    y = c.lines(20, y + 28, wrap("发货地址：" + sndr[2], fs, 640, "zh"), fs, 26)
+    c.rule(y + 6)
+    c.text(20, y + 16, f"货物名称：{pick(rng, ('服装', '日用品', '电子配件', '图书'))}   件数：1   "
+                        f"重量：{rng.uniform(0.5, 12):.1f}kg", c.font(20))
+    return _box(c, y + 56)
+
+
+def amazon(t: LabelText, rng: np.random.Generator) -> tuple[Image.Image, Box]:
+    """Amazon Logistics style: a big sort code and cycle top left with a QR top right, the recipient
+    uncaptioned in large print with the phone on the last line, the return address in small print at
+    the bottom, a TBA barcode between."""
+    c = Canvas(660, rng, "en")
+    rcpt, sndr = _texts(t, rng)
+    c.text(20, 14, f"{pick(rng, ('DBK4', 'DLA8', 'DSF2', 'DAU1'))}", c.font(52, bold=True))
+    c.text(20, 84, f"CYCLE {int(rng.integers(1, 4))}   {pick(rng, 'ABCDEFG')}.{digits(rng, 2)}", c.font(26, bold=True))
+    c.qr(520, 14, 120)
+    c.rule(150, width=4)
+    size = int(rng.integers(28, 33))
+    f = c.font(size)
+    step = int(size * 1.35)
+    y = 166
+    c.text(20, y, rcpt[0].upper() if rng.random() < 0.5 else rcpt[0], c.font(size + 2, bold=True))
+    y += step
+    lines = [w for p in split_us_address(rcpt[2]) for w in wrap(p, f, 620, "en")]
+    y = c.lines(20, y, lines, f, step, address=True)
+    c.text(20, y, f"{pick(rng, ('Ph:', 'Phone', ''))} {rcpt[1]}".strip(), c.font(size - 6))
+    y += step + 4
+    c.rule(y)
+    c.text(20, y + 12, f"TBA{digits(rng, 12)}", c.font(24, bold=True))
+    c.barcode(20, y + 44, 620, 80)
+    y += 136
+    c.rule(y)
+    fs = c.font(18)
+    c.text(20, y + 10, "RETURN TO:", c.font(18, bold=True))
+    y = c.lines(20, y + 34, [sndr[0], *split_us_address(sndr[2])], fs, 22)
+    return _box(c, y + 12)
+
+
 def _box(c: Canvas, bottom: int) -> tuple[Image.Image, Box]:
     img, (x0, y0, x1, y1) = c.finish(bottom)
     return img, Box("address_block", x0, y0, x1, y1)
@@ -289,6 +432,10 @@ TEMPLATES: dict[str, Template] = {t.name: t for t in (
     Template("ups", "en", "UPS", ups),
     Template("fedex", "en", "FedEx", fedex),
     Template("usps", "en", "USPS", usps),
+    Template("jt", "zh", "J&T Express", jt),
+    Template("dhl", "en", "DHL Express", dhl),
+    Template("deppon", "zh", "Deppon", deppon),
+    Template("amazon", "en", "Amazon Logistics", amazon),
 )}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vision.layout import classify, find_phone, read_layout
-from vision.records import TextLine
+from vision.layout import classify, find_phone, print_size, read_layout
+from vision.records import RowRule, Rule, TextLine
 
 W = 800
 
@@ -127,3 +127,109 @@ def test_tracking_numbers_and_order_numbers_are_not_phones() -> None:
     assert classify("电话：183-0307-5117").before_phone == ""
     assert classify("收件人：周杰明 190 0234 3182").side == "to"
     assert classify("Tom Lee 415-555-0100").side is None
+
+
+def test_an_address_does_not_run_across_a_printed_rule() -> None:
+    """Recipient and sender blocks with the sender's caption and phone line lost (a sticker over them): the
+    rule between the blocks ends the recipient's address; without it the address runs on into the sender's."""
+    rows = runs(("收件人", 20, 200, 30), ("王伟 138 1234 5678", 20, 240), (ZH_RCPT[:14], 20, 290),
+                (ZH_RCPT[14:], 20, 340), ("广东省深圳市南山区科技园路100号2栋", 20, 392, 26))
+    ran_on = read_layout(rows, W).fields
+    assert ran_on is not None and ran_on.recipient.address.startswith(ZH_RCPT + "广东省")
+    f = read_layout(rows, W, (RowRule(385, 0, W),)).fields
+    assert f is not None and f.recipient.address == ZH_RCPT
+
+
+def test_a_long_number_ends_a_chinese_address() -> None:
+    """A sender's phone that OCR garbled into no valid phone (7+ digits) is not the recipient's address tail."""
+    f = read_layout(runs(("收件人", 20, 200, 30), ("王伟 138 1234 5678", 20, 240), (ZH_RCPT[:14], 20, 290),
+                         (ZH_RCPT[14:], 20, 340), ("3孙1865892", 20, 390), ("江苏省南京市鼓楼区人民路8号", 20, 440)), W).fields
+    assert f is not None and f.recipient.address == ZH_RCPT
+
+
+def test_a_recipient_whose_phone_is_unreadable_is_not_replaced_by_the_sender() -> None:
+    """The recipient's phone garbled, no captions: the bigger full address without a phone is the recipient,
+    not the sender's smaller block that has one."""
+    f = read_layout(runs(("王伟 138 12三4 56", 20, 240), (ZH_RCPT[:14], 20, 290), (ZH_RCPT[14:], 20, 340),
+                         ("李娜 139 0000 1111", 20, 420, 24), (ZH_SNDR, 20, 450, 24)), W, (RowRule(400, 0, W),)).fields
+    assert f is not None
+    assert (f.recipient.name, f.recipient.phone, f.recipient.address) == ("王伟", None, ZH_RCPT)
+    assert f.sender is not None and f.sender.phone == "+8613900001111"
+
+
+def test_a_sender_caption_does_not_reach_across_a_rule() -> None:
+    """USPS-like: SENDER: over the return address, a rule, then the recipient whose phone OCR garbled and
+    whose name line Tesseract boxed tall; the caption above the rule is not the recipient's."""
+    rows = runs(("SENDER:", 20, 128, 20), ("Mary Miller", 20, 161, 24), ("(630) 555-9410", 20, 193, 24),
+                ("1765 Park Lane Apt 30D", 20, 225, 26), ("Portland, OR 97201", 20, 258, 22),
+                ("Emma Wilson +1 492-55)", 0, 305, 90), ("3887 Maple Lane Apt 3B", 74, 368), ("Boston, MA 02108", 74, 417))
+    assert read_layout(rows, W).fields is None
+    f = read_layout(rows, W, (RowRule(295, 0, W),)).fields
+    assert f is not None and f.recipient.address == "3887 Maple Lane Apt 3B Boston, MA 02108"
+    assert f.recipient.name == "Emma Wilson" and f.recipient.phone is None
+
+
+def test_the_signature_box_is_no_recipient_caption() -> None:
+    """签收人 (signed by) is one character from 收件人 but carrier print, not a caption."""
+    assert classify("签收人 :").side is None
+    assert classify("收件人四").side == "to"
+
+
+def test_an_address_box_overlapping_its_phone_line_is_still_under_it() -> None:
+    """Tesseract's boxes of two adjacent big lines overlap (322 < 352): the address is still the phone's."""
+    rows = (TextLine("收", 75.0, (12, 287, 60, 362)), TextLine("周芳洋166-8659-6719", 66.0, (83, 300, 461, 352)),
+            TextLine("广东省广州市天河区人民路268号2栋501室", 92.0, (83, 322, 761, 406)))
+    f = read_layout(rows, W).fields
+    assert f is not None and (f.recipient.phone, f.recipient.address) == ("+8616686596719", "广东省广州市天河区人民路268号2栋501室")
+
+
+def test_without_captions_the_bigger_print_is_the_recipient_even_garbled() -> None:
+    """Both captions unread, the recipient's province garbled by blur: its bigger print still makes it the
+    recipient, not the sender's complete address in small print."""
+    f = read_layout(runs(("朱强明 181-3343-5321", 80, 294, 40), ("四成者让全区滨河大道93有102", 80, 340, 40),
+                         ("李勇 153 3334 7304", 80, 464, 26), ("湖北省武汉市洪山区中山大道675号16栋2302室", 80, 497, 26)),
+                    W, (RowRule(446, 0, W),)).fields
+    assert f is not None and f.recipient.phone == "+8618133435321"
+    assert f.sender is not None and f.sender.phone == "+8615333347304"
+
+
+def test_print_size_comes_from_widths_not_swollen_boxes() -> None:
+    """A 28 px sender line whose box Tesseract swelled to 48 px is still smaller print than 36 px recipient lines."""
+    sender = TextLine("广东省深圳市福田区长江路660号6栋1601室", 60.0, (89, 544, 628, 592))  # 48 px box, ~27 px em
+    recipient = TextLine("湖北省武汉市洪山区长江路962号16栋70", 94.0, (84, 400, 777, 436))  # 36 px box, ~37 px em
+    assert sender.height > recipient.height
+    assert print_size([sender]) < 0.87 * print_size([recipient])
+
+
+def test_a_line_cut_into_two_blocks_is_joined_unless_a_column_rule_parts_them() -> None:
+    """Tesseract's page layout can cut one address line into two blocks at a gap: the right part, on the
+    same row just after the left, is the address's; across a printed column rule it is another block's."""
+    rows = (TextLine("胡勇涛 146-9021-5611", 66.0, (29, 230, 469, 285)),
+            TextLine("区解放路230号1栋1201室", 92.0, (332, 287, 758, 334)),
+            TextLine("浙江省杭州市余杭", 95.0, (25, 287, 330, 340)))
+    f = read_layout(rows, W).fields
+    assert f is not None and f.recipient.address == "浙江省杭州市余杭区解放路230号1栋1201室"
+    cut = read_layout(rows, W, (), (Rule(331, 200, 400),)).fields
+    assert cut is not None and cut.recipient.address == "浙江省杭州市余杭"
+
+
+@pytest.mark.parametrize("label", ["地址：", "收货地址:", "详细地址 ", "Address: "])
+def test_a_printed_field_label_is_no_part_of_the_address(label: str) -> None:
+    """J&T prints 地址： before the address, Deppon 收货地址：; the label is dropped, the address kept."""
+    address = ZH_RCPT if label[0] != "A" else "88 Pine Avenue Apt 4B"
+    assert classify(label + address).rest == address
+    assert classify("地址不详 路").rest == "地址不详 路"  # only a label at the start, followed by its text
+
+
+def test_a_phone_printed_after_the_address_is_the_recipients() -> None:
+    """DHL: TO, the name, the address, the country, then the phone; a sender block above a rule."""
+    f = read_layout(runs(("From:", 20, 82, 18), ("James Lewis", 20, 106, 18), ("3924 Park Street Apt 25B", 20, 130, 18),
+                         ("Portland, OR 97201", 20, 154, 18), ("+1 341-555-8976", 20, 178, 18),
+                         ("TO", 20, 230, 28), ("John Smith", 90, 230), ("2345 Hill Lane Apt 12B", 90, 280),
+                         ("San Francisco, CA 94103", 90, 320), ("UNITED STATES", 90, 360, 28),
+                         ("Contact: (318) 555-9991", 90, 396, 26), ("WAYBILL 10 3618 3258", 20, 460, 24)),
+                    W, (RowRule(215, 0, W), RowRule(440, 0, W))).fields
+    assert f is not None
+    assert (f.recipient.name, f.recipient.phone) == ("John Smith", "+13185559991")
+    assert f.recipient.address == "2345 Hill Lane Apt 12B San Francisco, CA 94103"
+    assert f.sender is not None and f.sender.phone == "+13415558976"
