@@ -66,7 +66,7 @@ class RingConfig:
     # A reported community ring takes in an outside account tied to at least `grow_ties` of its
     # members by any evidence (generic sharing too) when the account model scores it at least
     # `grow_score` (0.5: the balanced model's decision boundary); 0 = never (grow_members).
-    grow_ties: int = 1
+    grow_ties: int = 2
     grow_score: float = 0.5
 
 
@@ -268,7 +268,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
     legit = export.account_labels == 0
     w_m = config.weight_members if scores is not None else 0.0
     norm = w_m + config.weight_specific + config.weight_anomaly
-    rings: list[tuple[float, bool, RingRecord]] = []
+    accepted: list[tuple[float, Candidate, list[EvidenceItem]]] = []
     for cand in candidates:
         members = cand.members
         if scores is not None and cand.source == "community":
@@ -300,8 +300,13 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         score -= config.legit_penalty * float(legit[members].mean())
         if score < config.threshold or (config.require_specific and specific == 0):
             continue
+        accepted.append((score, cand, evidence))
+    rings: list[tuple[float, bool, RingRecord]] = []
+    for k, (score, cand, evidence) in enumerate(accepted):
+        members = cand.members
         if scores is not None and cand.source == "community":
-            grown = grow_members(members, scores, index, config)
+            others = {int(a) for j, (_, c, _) in enumerate(accepted) if j != k for a in c.members.tolist()}
+            grown = grow_members(members, scores, index, config, others)
             if len(grown) > len(members) and len(grown) <= config.max_size:
                 members = grown
                 cand = Candidate(members, cand.source)
@@ -313,7 +318,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
                              for a, i in zip(member_ids, members.tolist(), strict=True))
         rec = RingRecord(ring_id_for(member_ids, build_id), kind, round(score, 6), ring_members,
                          tuple(evidence[:config.max_evidence]), detected_at)
-        rings.append((score, loop, rec))
+        rings.append((score, cand.source == "loop", rec))
     return dedupe(rings)
 
 
@@ -329,7 +334,8 @@ def keep_members(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, ind
     return np.array([scores[i] >= floor or flags[i] or ids[i] in tied for i in members.tolist()], dtype=bool)
 
 
-def grow_members(members: np.ndarray, scores: np.ndarray, index: EvidenceIndex, config: RingConfig) -> np.ndarray:
+def grow_members(members: np.ndarray, scores: np.ndarray, index: EvidenceIndex, config: RingConfig,
+                 exclude: set[int] | frozenset[int] = frozenset()) -> np.ndarray:
     """`members` plus outside accounts tied to >= `config.grow_ties` of them that the model scores >= `grow_score`.
 
     A tie is a shared thing within the hub limit, of any kind (generic too), or a behaviour pair.
@@ -339,12 +345,15 @@ def grow_members(members: np.ndarray, scores: np.ndarray, index: EvidenceIndex, 
     reported; the account model, taught by the rings evidence found (self-training), says which
     accounts hanging off it look like its members. One step only: walking on from the accounts
     taken in reached the 37-account loop's members (scored ~1, being pseudo-labelled fraud) and
-    swallowed a return gang into it (classic-hard-s42). A household sharing a router with one
-    member stays out unless the model scores it as fraud.
+    swallowed a return gang into it (classic-hard-s42). Accounts in `exclude` (members of the
+    other rings reported, which the model scores high as well) are not taken: in
+    classic-default-s41 a coupon gang grew to 43 through the members of neighbouring rings.
+    A household sharing a router with one member stays out unless the model scores it as fraud.
     """
     if config.grow_ties <= 0:
         return members
-    extra = [b for b, k in index.tie_counts(members).items() if k >= config.grow_ties and scores[b] >= config.grow_score]
+    extra = [b for b, k in index.tie_counts(members).items()
+             if k >= config.grow_ties and scores[b] >= config.grow_score and b not in exclude]
     return np.unique(np.r_[members, np.asarray(extra, dtype=np.int64)]) if extra else members
 
 

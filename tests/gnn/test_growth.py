@@ -38,14 +38,15 @@ def _world(labels: dict[str, int] | None = None) -> tuple[GraphExport, dict[str,
         accounts[a].update(n_orders=1.0, n_returns=1.0, return_rate=1.0, intent_empty_parcel=1.0, age_days=20.0)
     edges += [("label_address", a, "drop-Q", 0.8) for a in first]
     edges += [("uses_device", b, "farm-B", 3) for b in second] + [("uses_ip", b, "ip-B", 3) for b in second]
-    edges += [("uses_ip", b, f"ip-{a}", 1) for a, b in zip(first, second, strict=False)]  # the ties between the pieces
+    for i, b in enumerate(second):  # the ties between the pieces: a hotspot shared with two members each
+        edges += [("uses_ip", b, f"hot-{i}", 1), ("uses_ip", first[i], f"hot-{i}", 1), ("uses_ip", first[i + 1], f"hot-{i}", 1)]
     edges += [("uses_ip", f, "flat-router", 4) for f in family] + [("ships_to", f, "flat-2", 2) for f in family]
-    edges.append(("uses_ip", "f0", "ip-a1", 1))  # a family member on the gang member's cafe IP
+    edges.append(("uses_ip", "f0", "hot-1", 1))  # a family member on a hotspot with a1, a2 and b1
     return build_export(accounts, edges, labels), {"first": first, "second": second, "family": family}
 
 
-def _rings(export: GraphExport, scores: np.ndarray | None, config: DetectConfig = DetectConfig()) -> list[set[str]]:
-    return [{m.account_id for m in r.members} for r in find_rings(export, scores, config, "b", "t")]
+def _rings(export: GraphExport, scores: np.ndarray | None, config: DetectConfig | None = None) -> list[set[str]]:
+    return [{m.account_id for m in r.members} for r in find_rings(export, scores, config or DetectConfig(), "b", "t")]
 
 
 def test_second_piece_joins_the_ring_through_model_scores_only() -> None:
