@@ -126,7 +126,7 @@ METHODS: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {  # (DetectCo
     "no model": ({}, {}, False),
     "full, model without self-training": ({"self_train": False}, {}, True),
     "full, no growth": ({}, _NO_GROW, True),
-    "full, growth on 2 ties": ({}, {"grow_ties": 2}, True),
+    "full, growth on one tie": ({}, {"grow_ties": 1}, True),
     "before this round (no self-training, no growth)": ({"self_train": False}, _NO_GROW, True),
 }
 

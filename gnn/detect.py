@@ -97,7 +97,7 @@ def ring_candidates(export: GraphExport, eg: EvidenceGraph, config: DetectConfig
 def fit_or_load(export: GraphExport, config: DetectConfig, model_dir: Path) -> tuple[TrainedModel, str]:
     if config.model_version:
         return load_model(model_dir, config.model_version), config.model_version
-    trained = train(export, config.train, config.drop, _pseudo(export, config) if config.self_train else None)
+    trained = train(export, config.train, config.drop, ring_pseudo_labels(export, config) if config.self_train else None)
     return trained, save_model(trained, model_dir)
 
 
@@ -114,11 +114,11 @@ def score_accounts(export: GraphExport, config: DetectConfig, model_dir: Path) -
         m = model.design(view.x, view.names, view.relations, export.account_labels.astype(np.int64), sc.seed)
         return model.trees.predict(m, config.threads or 0), version, metrics
     model, p, metrics = fit_account_scorer(export, sc, config.drop, config.threads or 0,
-                                           _pseudo(export, config) if config.self_train else None)
+                                           ring_pseudo_labels(export, config) if config.self_train else None)
     return p, save_boost(model, export.window, model_dir, metrics), metrics
 
 
-def _pseudo(export: GraphExport, config: DetectConfig) -> np.ndarray:
+def ring_pseudo_labels(export: GraphExport, config: DetectConfig) -> np.ndarray:
     """Pseudo-labels from the rings found on evidence alone (no account model; gnn/pseudo.py)."""
     flags = account_flags(export, config.anomaly, config.drop)
     return pseudo_labels(export, find_rings(export, None, config, "pseudo", ""), flags, PSEUDO_LEGIT, config.train.seed)
