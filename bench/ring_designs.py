@@ -143,12 +143,12 @@ class World:
     scores: dict[bool, np.ndarray]  # self-trained or not -> GraphBoost probability per account
 
 
-def load_world(folder: Path, config: DetectConfig, reuse: bool = False) -> World:
+def load_world(folder: Path, config: DetectConfig, reuse: bool = False, methods: tuple[str, ...] = tuple(METHODS)) -> World:
     """`reuse`: read account scores saved by an earlier eval (`scores-*.npy`) instead of fitting (iterating on
     ring rules only; self-trained scores depend on the no-model ring search, so rerun without it to report)."""
     export = GraphExport.load(folder / "export")
     scores = {}
-    for st in (False, True):
+    for st in sorted({bool(METHODS[m][0].get("self_train", config.self_train)) for m in methods if METHODS[m][2]}):
         cache = folder / f"scores-{'self' if st else 'plain'}.npy"
         if reuse and cache.exists():
             scores[st] = np.load(cache)
@@ -332,6 +332,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1200)
     ap.add_argument("--rings", type=int, default=7)
     ap.add_argument("--days", type=int, default=1, help="build: days simulated and loaded; the export spans them")
+    ap.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS), help="eval: ring methods")
     ap.add_argument("--reuse-scores", action="store_true", help="eval: account scores saved by an earlier eval")
     ap.add_argument("--learned", action="store_true", help="eval: also the learned ring score (gnn/ring_model.py)")
     args = ap.parse_args()
@@ -353,11 +354,11 @@ def main() -> None:
         for seed in args.seeds:
             for folder in sorted((args.out / "worlds").glob(f"{name}-s{seed}*")):  # 1-day and N-day windows
                 if (folder / "export" / "manifest.json").exists():
-                    worlds[folder.name] = load_world(folder, config, args.reuse_scores)
+                    worlds[folder.name] = load_world(folder, config, args.reuse_scores, tuple(args.methods))
     results: dict[str, dict[str, Any]] = {}
     weights: dict[str, dict[str, float]] = {}
     for name, w in worlds.items():
-        res: dict[str, Any] = {m: ring_quality(w, method_rings(w, config, m)) for m in METHODS}
+        res: dict[str, Any] = {m: ring_quality(w, method_rings(w, config, m)) for m in args.methods}
         # leave-design-out: the ring model learns from classic worlds of other seeds only (one seed is one
         # population of accounts and rings), never from the world it scores
         train = [v for k, v in worlds.items() if k.startswith("classic") and _seed(k) != _seed(name)]

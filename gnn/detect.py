@@ -46,7 +46,7 @@ class DetectConfig:
     ring_model: Path | None = None  # a learned ring score (gnn/ring_model.py, JSON) instead of the hand-set one
 
 
-PSEUDO_LEGIT = 20_000  # legitimate pseudo-labels kept for self-training (a random sample beyond this)
+PSEUDO_LEGIT = 5_000  # legitimate pseudo-labels kept for self-training (a random sample beyond this: fit time grows with rows)
 RISK_THRESHOLD = 0.5  # account risk at or above it: member of a reported ring (see account_risk)
 
 
