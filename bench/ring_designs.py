@@ -13,10 +13,13 @@ Worlds: `classic-default`, `classic-hard` (the three kinds the ring search was s
 `designs-default` (the designs in simulate/rings.py the ring search was never shaped on:
 mosaic, photo_only, cash_star; call_only needs ASR and is left out here).
 
-`eval` runs, per world, the full nightly detector (GraphBoost + ring search) and the no-model
-community baseline, and reports ring P/R/F1 per world and per design (from truth's
+`eval` runs, per world, the ring methods of `METHODS` (`--methods`): the full nightly detector
+(self-trained GraphBoost + ring search with growth), the no-model community baseline and
+ablations of each change, and reports ring P/R/F1 per world and per design (from truth's
 evidence.jsonl), look-alike accounts flagged (share of all look-alike accounts) and whether the
 37-account loop is one ring. Writes `OUT/results.json`; prints mean, worst and spread per group.
+`--reuse-scores` reads the account scores an earlier eval saved next to each export (for
+iterating on ring rules; report from a run without it). `--learned` adds the learned ring score.
 """
 
 from __future__ import annotations
