@@ -302,11 +302,12 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
             continue
         accepted.append((score, cand, evidence))
     rings: list[tuple[float, bool, RingRecord]] = []
-    for k, (score, cand, evidence) in enumerate(accepted):
+    # growth only takes accounts outside the ring, so "in another reported ring" = in any accepted one
+    in_rings = frozenset(int(a) for _, c, _ in accepted for a in c.members.tolist())
+    for score, cand, evidence in accepted:
         members = cand.members
         if scores is not None and cand.source == "community":
-            others = {int(a) for j, (_, c, _) in enumerate(accepted) if j != k for a in c.members.tolist()}
-            grown = grow_members(members, scores, index, config, others)
+            grown = grow_members(members, scores, index, config, in_rings)
             if len(grown) > len(members) and len(grown) <= config.max_size:
                 members = grown
                 cand = Candidate(members, cand.source)
@@ -339,16 +340,17 @@ def grow_members(members: np.ndarray, scores: np.ndarray, index: EvidenceIndex, 
     """`members` plus outside accounts tied to >= `config.grow_ties` of them that the model scores >= `grow_score`.
 
     A tie is a shared thing within the hub limit, of any kind (generic too), or a behaviour pair.
-    Why: one day shows a ring in pieces (the hard world's return gang of 14: seven members on a
-    drop address, the rest tied to them by a device or an IP each), and the evidence graph's
-    communities cut along the weak generic ties. The piece with a ring-specific tie is
+    Why: one day shows a ring in pieces (classic-hard-s42's return gang of 14: a community of
+    eight on a drop address, a second of five tied to it by shared devices), and the evidence
+    graph's communities cut along the weak generic ties. The piece with a ring-specific tie is
     reported; the account model, taught by the rings evidence found (self-training), says which
-    accounts hanging off it look like its members. One step only: walking on from the accounts
+    accounts hanging off it look like its members. Two ties by default: with one, two return
+    gangs sharing an IP merged (classic-default-s41). One step only: walking on from the accounts
     taken in reached the 37-account loop's members (scored ~1, being pseudo-labelled fraud) and
-    swallowed a return gang into it (classic-hard-s42). Accounts in `exclude` (members of the
-    other rings reported, which the model scores high as well) are not taken: in
-    classic-default-s41 a coupon gang grew to 43 through the members of neighbouring rings.
-    A household sharing a router with one member stays out unless the model scores it as fraud.
+    swallowed a return gang into it. Accounts in `exclude` (members of the rings reported, which
+    the model scores high as well) are not taken: a coupon gang grew to 43 through the members of
+    neighbouring rings. A household on a router with members stays out unless the model scores it
+    as fraud.
     """
     if config.grow_ties <= 0:
         return members
