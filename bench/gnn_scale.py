@@ -28,9 +28,12 @@ import sys
 import time
 
 
-def _one_boost(n: int, threads: int, rings: bool, inference_runs: int, fit_accounts: int) -> dict[str, float]:
+def _one_boost(n: int, threads: int, rings: bool, inference_runs: int, fit_accounts: int,
+               self_train: bool = False) -> dict[str, float]:
     """Fit on a world of `fit_accounts` (the cost of a fit grows with labels, not with the night),
-    then score a world of `n` accounts with that model, as the nightly's `--model-version` path does."""
+    then score a world of `n` accounts with that model, as the nightly's `--model-version` path does.
+    `self_train`: the fit also takes the pseudo-labels of the rings found without a model, as the
+    nightly's fresh fit does (`DetectConfig.self_train`); their ring search is timed as `pseudo_s`."""
     import numpy as np
 
     from gnn.account_scorer import ScorerConfig, account_view, fit_account_scorer
@@ -38,8 +41,16 @@ def _one_boost(n: int, threads: int, rings: bool, inference_runs: int, fit_accou
 
     sc = ScorerConfig()  # fits on one thread, as the nightly does; `threads` is for scoring
     out: dict[str, float] = {"accounts": n, "fit_accounts": min(n, fit_accounts)}
+    fit_export = make_export(min(n, fit_accounts), seed=1)[0]
+    pseudo = None
+    if self_train:
+        from gnn.detect import DetectConfig, ring_pseudo_labels
+
+        t = time.perf_counter()
+        pseudo = ring_pseudo_labels(fit_export, DetectConfig())
+        out["pseudo_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    model, p, _ = fit_account_scorer(make_export(min(n, fit_accounts), seed=1)[0], sc)
+    model, p, _ = fit_account_scorer(fit_export, sc, pseudo=pseudo)
     out["fit_s"] = time.perf_counter() - t
     t = time.perf_counter()
     export, _ = make_export(n, seed=0)
@@ -150,13 +161,15 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--rings", action="store_true")
+    ap.add_argument("--self-train", action="store_true", help="graphboost: fit on pseudo-labels too (the nightly's default)")
     ap.add_argument("--batch-size", type=int, default=0, help="sampled mini-batch training (0: full-batch)")
     ap.add_argument("--fanouts", type=int, nargs="+", default=[10, 10])
     ap.add_argument("--inference-runs", type=int, default=3, help="full inference passes timed (median)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child and args.scorer == "graphboost":
-        print(json.dumps(_one_boost(args.child, args.threads, args.rings, args.inference_runs, args.fit_accounts)))
+        print(json.dumps(_one_boost(args.child, args.threads, args.rings, args.inference_runs, args.fit_accounts,
+                                    args.self_train)))
         return
     if args.child:
         print(json.dumps(_one(args.child, args.epochs, args.threads, args.device, args.rings, args.batch_size,
@@ -167,10 +180,12 @@ def main() -> None:
         for n in args.accounts:
             r = _child([sys.executable, "-m", "bench.gnn_scale", "--scorer", "graphboost", "--child", str(n), "--threads",
                         str(args.threads), "--inference-runs", str(args.inference_runs),
-                        "--fit-accounts", str(args.fit_accounts)] + (["--rings"] if args.rings else []), n)
+                        "--fit-accounts", str(args.fit_accounts)] + (["--rings"] if args.rings else [])
+                       + (["--self-train"] if args.self_train else []), n)
             if r:
                 print(f"{n:>9} accounts, {r['edges']:.0f} edges, {r['labelled']:.0f} labelled: fit {r['fit_s']:.1f} s "
-                      f"(on {r['fit_accounts']:.0f} accounts), "
+                      f"(on {r['fit_accounts']:.0f} accounts"
+                      + (f"; + pseudo-label ring search {r['pseudo_s']:.1f} s" if "pseudo_s" in r else "") + "), "
                       f"inference {r['inference_s_median']:.1f} s (view {r['view_s_median']:.1f} s; "
                       f"{r['inference_accounts_per_s']:.0f} accounts/s), peak RSS {r['peak_rss_gib']:.2f} GiB"
                       + (f", rings {r['rings_s']:.1f} s ({r['rings_found']:.0f})" if "rings_s" in r else "")

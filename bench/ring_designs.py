@@ -13,10 +13,13 @@ Worlds: `classic-default`, `classic-hard` (the three kinds the ring search was s
 `designs-default` (the designs in simulate/rings.py the ring search was never shaped on:
 mosaic, photo_only, cash_star; call_only needs ASR and is left out here).
 
-`eval` runs, per world, the full nightly detector (GraphBoost + ring search) and the no-model
-community baseline, and reports ring P/R/F1 per world and per design (from truth's
+`eval` runs, per world, the ring methods of `METHODS` (`--methods`): the full nightly detector
+(self-trained GraphBoost + ring search with growth), the no-model community baseline and
+ablations of each change, and reports ring P/R/F1 per world and per design (from truth's
 evidence.jsonl), look-alike accounts flagged (share of all look-alike accounts) and whether the
 37-account loop is one ring. Writes `OUT/results.json`; prints mean, worst and spread per group.
+`--reuse-scores` reads the account scores an earlier eval saved next to each export (for
+iterating on ring rules; report from a run without it). `--learned` adds the learned ring score.
 """
 
 from __future__ import annotations
@@ -118,58 +121,85 @@ def _designs(truth_dir: Path) -> dict[str, str]:
     return {r["ring_id"]: r.get("design", r["kind"]) for r in rows}
 
 
+# Ring methods compared on every world: name -> (config changes, with an account model?). "no model"
+# is the community baseline: the same candidates and rules, scored on evidence alone.
+_NO_GROW = {"grow_ties": 0}
+METHODS: dict[str, tuple[dict[str, Any], dict[str, Any], bool]] = {  # (DetectConfig, RingConfig changes, model)
+    "full": ({}, {}, True),
+    "no model": ({}, {}, False),
+    "full, model without self-training": ({"self_train": False}, {}, True),
+    "full, no growth": ({}, _NO_GROW, True),
+    "full, growth on one tie": ({}, {"grow_ties": 1}, True),
+    "before this round (no self-training, no growth)": ({"self_train": False}, _NO_GROW, True),
+}
+
+
 @dataclass
 class World:
-    """One built world with everything the ring methods share (account scores are fitted once)."""
+    """One built world with everything the ring methods share (account scores are fitted once per scorer)."""
 
     name: str
+    folder: Path
     export: GraphExport
     truth: Truth
     design_of: dict[str, str]
-    scores: np.ndarray  # GraphBoost probability per account (the nightly's scorer)
-    hand: list[RingRecord]  # the nightly detector's rings (hand-set ring score)
-    baseline: list[RingRecord]  # community baseline: no account model
-    candidates: list[Candidate]  # with shop stars, before trimming
-    x: np.ndarray  # features of the trimmed candidates
-    kept: list[Candidate]
-    weak: np.ndarray  # weak labels of `kept`: share of members labelled fraud
+    scores: dict[bool, np.ndarray]  # self-trained or not -> GraphBoost probability per account
 
 
-def load_world(folder: Path, config: DetectConfig) -> World:
+def load_world(folder: Path, config: DetectConfig, reuse: bool = False, methods: tuple[str, ...] = tuple(METHODS)) -> World:
+    """`reuse`: read account scores saved by an earlier eval (`scores-*.npy`) instead of fitting (iterating on
+    ring rules only; self-trained scores depend on the no-model ring search, so rerun without it to report)."""
     export = GraphExport.load(folder / "export")
-    truth = read_truth(folder / "truth")
-    p, _, _ = score_accounts(export, config, folder / "models")
-    eg = build_evidence_graph(export, config.evidence)
-    index = EvidenceIndex(export, config.evidence, frozenset())
-    flags = account_flags(export, config.anomaly)
-    cands = ring_candidates(export, eg, config, stars=True)
-    kept = []
-    for c in cands:
-        m = c.members[keep_members(c.members, p, flags, index, config.rings.member_floor)] \
-            if c.source == "community" else c.members
-        if config.rings.min_size <= len(m) <= config.rings.max_size:
-            kept.append(Candidate(m, c.source, c.loop))
-    x, _ = featurize(export, kept, p, index, flags, eg, config.rings.corroborate)
-    weak = np.array([weak_label(export, c.members) for c in kept])
-    return World(folder.name, export, truth, _designs(folder / "truth"), p,
-                 find_rings(export, p, config, "bench", ""), find_rings(export, None, config, "bench", ""),
-                 cands, x, kept, weak)
+    scores = {}
+    for st in sorted({bool(METHODS[m][0].get("self_train", config.self_train)) for m in methods if METHODS[m][2]}):
+        cache = folder / f"scores-{'self' if st else 'plain'}.npy"
+        if reuse and cache.exists():
+            scores[st] = np.load(cache)
+            continue
+        scores[st] = score_accounts(export, replace(config, self_train=st), folder / "models")[0]
+        np.save(cache, scores[st])
+    return World(folder.name, folder, export, read_truth(folder / "truth"), _designs(folder / "truth"), scores)
+
+
+def method_rings(world: World, config: DetectConfig, method: str) -> list[RingRecord]:
+    changes, ring_changes, model = METHODS[method]
+    cfg = replace(config, **changes)
+    cfg = replace(cfg, rings=replace(cfg.rings, **ring_changes))
+    return find_rings(world.export, world.scores[cfg.self_train] if model else None, cfg, "bench", "")
 
 
 def learned(world: World, train: list[World], config: DetectConfig, stars: bool) -> tuple[list[RingRecord], RingModel]:
     """Rings of `world` by a ring model fitted (weak labels) on the candidates of `train` worlds."""
-    use = [(w, np.array([stars or c.source != "star" for c in w.kept])) for w in train]
-    x = np.vstack([w.x[u] for w, u in use])
-    y = np.concatenate([w.weak[u] for w, u in use])
-    size = np.concatenate([np.array([len(c.members) for c in w.kept])[u] for w, u in use])
+    feats = [_ring_features(w, config) for w in train]
+    use = [(f, np.array([stars or c.source != "star" for c in f[2]])) for f in feats]
+    x = np.vstack([f[0][u] for f, u in use])
+    y = np.concatenate([f[1][u] for f, u in use])
+    size = np.concatenate([np.array([len(c.members) for c in f[2]])[u] for f, u in use])
     groups = np.concatenate([np.full(int(u.sum()), i) for i, (_, u) in enumerate(use)])
     model = fit_ring_model(x, y, size, groups)
     export = world.export
     eg = build_evidence_graph(export, config.evidence)
     index = EvidenceIndex(export, config.evidence, frozenset())
     flags = account_flags(export, config.anomaly)
-    cands = [c for c in world.candidates if stars or c.source != "star"]
-    return learned_rings(export, cands, world.scores, index, flags, eg, model, config.rings, "bench", ""), model
+    cands = [c for c in ring_candidates(export, eg, config, stars=True) if stars or c.source != "star"]
+    return learned_rings(export, cands, world.scores[config.self_train], index, flags, eg, model, config.rings,
+                         "bench", ""), model
+
+
+def _ring_features(world: World, config: DetectConfig) -> tuple[np.ndarray, np.ndarray, list[Candidate]]:
+    """Features and weak labels of a world's trimmed candidates (shop stars included)."""
+    export, p = world.export, world.scores[config.self_train]
+    eg = build_evidence_graph(export, config.evidence)
+    index = EvidenceIndex(export, config.evidence, frozenset())
+    flags = account_flags(export, config.anomaly)
+    kept = []
+    for c in ring_candidates(export, eg, config, stars=True):
+        m = c.members[keep_members(c.members, p, flags, index, config.rings.member_floor)] \
+            if c.source == "community" else c.members
+        if config.rings.min_size <= len(m) <= config.rings.max_size:
+            kept.append(Candidate(m, c.source, c.loop))
+    x, _ = featurize(export, kept, p, index, flags, eg, config.rings.corroborate)
+    return x, np.array([weak_label(export, c.members) for c in kept]), kept
 
 
 def ring_quality(world: World, rings: list[RingRecord]) -> dict[str, object]:
@@ -305,7 +335,9 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1200)
     ap.add_argument("--rings", type=int, default=7)
     ap.add_argument("--days", type=int, default=1, help="build: days simulated and loaded; the export spans them")
-    ap.add_argument("--no-learned", action="store_true", help="eval: skip the learned ring score (faster)")
+    ap.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS), help="eval: ring methods")
+    ap.add_argument("--reuse-scores", action="store_true", help="eval: account scores saved by an earlier eval")
+    ap.add_argument("--learned", action="store_true", help="eval: also the learned ring score (gnn/ring_model.py)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.step == "build":
@@ -324,26 +356,16 @@ def main() -> None:
     for name in args.worlds:
         for seed in args.seeds:
             for folder in sorted((args.out / "worlds").glob(f"{name}-s{seed}*")):  # 1-day and N-day windows
-                if not (folder / "export" / "manifest.json").exists():
-                    continue
-                worlds[folder.name] = load_world(folder, config)
-                log.info("loaded %s: %d candidates, %d weakly labelled", folder.name,
-                         len(worlds[folder.name].kept), int((worlds[folder.name].weak > 0).sum()))
+                if (folder / "export" / "manifest.json").exists():
+                    worlds[folder.name] = load_world(folder, config, args.reuse_scores, tuple(args.methods))
     results: dict[str, dict[str, Any]] = {}
     weights: dict[str, dict[str, float]] = {}
     for name, w in worlds.items():
+        res: dict[str, Any] = {m: ring_quality(w, method_rings(w, config, m)) for m in args.methods}
         # leave-design-out: the ring model learns from classic worlds of other seeds only (one seed is one
         # population of accounts and rings), never from the world it scores
         train = [v for k, v in worlds.items() if k.startswith("classic") and _seed(k) != _seed(name)]
-        res: dict[str, Any] = {"full (GraphBoost + hand-set ring score)": ring_quality(w, w.hand),
-                                  "baseline: community (no model)": ring_quality(w, w.baseline)}
-        # before issue 18's money stars (gnn/loops.repeat_stars) and wide drops (RingConfig.wide_drop): the same
-        # account scores, neither rule
-        before = replace(config, loops=replace(config.loops, repeat_stars=False),
-                         rings=replace(config.rings, wide_drop=0))
-        res["before: full (no stars, no wide drop)"] = ring_quality(w, find_rings(w.export, w.scores, before, "bench", ""))
-        res["before: baseline (no stars, no wide drop)"] = ring_quality(w, find_rings(w.export, None, before, "bench", ""))
-        if train and not args.no_learned:
+        if train and args.learned:
             for stars in (False, True):
                 rings, model = learned(w, train, config, stars)
                 label = "learned ring score" + (" + shop stars" if stars else "")

@@ -90,12 +90,19 @@ def _split(nodes: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int, min_size
     inside = np.flatnonzero(_inside(nodes, src, dst, n))
     if depth < 8 and len(nodes) >= 2 * min_size and len(inside) <= 2000:
         local_src, local_dst = np.searchsorted(nodes, src[inside]), np.searchsorted(nodes, dst[inside])
+        best: list[np.ndarray] = []
         for j in range(len(inside)):
             keep = np.arange(len(inside)) != j
             parts = [nodes[p] for p in _components(len(nodes), local_src[keep], local_dst[keep], min_size)]
-            # a join: the parts keep nearly every account (cutting a loop with chords drops many)
-            if len(parts) >= 2 and sum(len(p) for p in parts) >= 0.9 * len(nodes):
-                return [q for p in parts for q in _split(p, src, dst, n, min_size, depth + 1)]
+            # a join: the parts keep nearly every account (cutting a loop with chords drops many); of all such
+            # cuts the one that keeps the most (the first found cut a 37-loop joined to an 8-loop 7 + 35)
+            kept = sum(len(p) for p in parts)
+            if len(parts) >= 2 and kept >= 0.9 * len(nodes) and kept > sum(len(p) for p in best):
+                best = parts
+                if kept == len(nodes):
+                    break
+        if best:
+            return [q for p in best for q in _split(p, src, dst, n, min_size, depth + 1)]
     return [nodes]
 
 

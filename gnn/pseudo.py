@@ -21,14 +21,20 @@ from graph.export_types import GraphExport
 from graph.records import RingRecord
 
 
-def pseudo_labels(export: GraphExport, rings: Sequence[RingRecord], flags: np.ndarray) -> np.ndarray:
+def pseudo_labels(export: GraphExport, rings: Sequence[RingRecord], flags: np.ndarray,
+                  max_legit: int = 0, seed: int = 7) -> np.ndarray:
     """int64 [n_accounts]: 1 for members of `rings`, 0 for unflagged accounts outside them, else -1.
 
     `rings`: rings found without an account model; `flags`: bool [n_accounts] from
-    `gnn.anomaly.account_flags`. Real labels (export.account_labels >= 0) override.
+    `gnn.anomaly.account_flags`. Real labels (export.account_labels >= 0) override. `max_legit`
+    > 0 keeps at most that many legitimate pseudo-labels, drawn at random (`seed`): at 1M
+    accounts nearly every account would otherwise become a training row of the nightly fit.
     """
     ids = {a: i for i, a in enumerate(export.nodes["account"].ids)}
     out = np.where(flags, -1, 0).astype(np.int64)
+    legit = np.flatnonzero(out == 0)
+    if 0 < max_legit < len(legit):
+        out[np.random.default_rng(seed).choice(legit, len(legit) - max_legit, replace=False)] = -1
     for ring in rings:
         out[[ids[m.account_id] for m in ring.members]] = 1
     real = export.account_labels >= 0

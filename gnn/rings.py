@@ -63,6 +63,11 @@ class RingConfig:
     # one OCR'd drop address alone counts fully from this many accounts, none of whom ships there
     # (specific_share; 0 = never, as before issue 18)
     wide_drop: int = 4
+    # A reported community ring takes in an outside account tied to at least `grow_ties` of its
+    # members by any evidence (generic sharing too) when the account model scores it at least
+    # `grow_score` (0.5: the balanced model's decision boundary); 0 = never (grow_members).
+    grow_ties: int = 2
+    grow_score: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class EvidenceIndex:
         self.ids = export.nodes["account"].ids
         self.things: dict[int, list[tuple[str, RelationInfo, str, float]]] = defaultdict(list)  # acc -> (rel, info, id, w)
         self.behaviour: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        self.holders: dict[tuple[str, str], list[int]] = defaultdict(list)  # (relation, thing id) -> accounts
         self.delivery: dict[str, set[str]] = defaultdict(set)  # account id -> every address it ships to
         self.shops: dict[str, set[str]] = defaultdict(set)  # account id -> the shops it bought from
         for e in export.edges:
@@ -104,6 +110,7 @@ class EvidenceIndex:
                         info = LISTED_ADDRESS
                     for a in accounts.tolist():
                         self.things[a].append((e.relation, info, names[thing], conf.get((a, thing), 1.0)))
+                        self.holders[(e.relation, names[thing])].append(a)
             elif e.relation == "behaves_like" and e.dst_type == "account":
                 ok = e.weight >= config.min_similarity
                 for a, b, w in zip(e.src[ok].tolist(), e.dst[ok].tolist(), e.weight[ok].tolist(), strict=True):
@@ -112,6 +119,17 @@ class EvidenceIndex:
     @staticmethod
     def _confidence(src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> dict[tuple[int, int], float]:
         return {(int(a), int(t)): float(c) for a, t, c in zip(src, dst, w, strict=True)}
+
+    def tie_counts(self, members: np.ndarray) -> dict[int, int]:
+        """Outside account -> how many of `members` it shares a thing (hub-limited) or a behaviour pair with."""
+        inside = set(members.tolist())
+        count: dict[int, int] = defaultdict(int)
+        for a in inside:
+            near = {b for rel, _, thing, _ in self.things.get(a, ()) for b in self.holders[(rel, thing)]}
+            near |= {b for b, _ in self.behaviour.get(a, ())}
+            for b in near - inside:
+                count[b] += 1
+        return count
 
     def items(self, members: np.ndarray) -> list[EvidenceItem]:
         """Evidence tying at least two of `members`, strongest (most members) first."""
@@ -250,7 +268,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
     legit = export.account_labels == 0
     w_m = config.weight_members if scores is not None else 0.0
     norm = w_m + config.weight_specific + config.weight_anomaly
-    rings: list[tuple[float, bool, RingRecord]] = []
+    accepted: list[tuple[float, Candidate, list[EvidenceItem]]] = []
     for cand in candidates:
         members = cand.members
         if scores is not None and cand.source == "community":
@@ -282,6 +300,18 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
         score -= config.legit_penalty * float(legit[members].mean())
         if score < config.threshold or (config.require_specific and specific == 0):
             continue
+        accepted.append((score, cand, evidence))
+    rings: list[tuple[float, bool, RingRecord]] = []
+    # growth only takes accounts outside the ring, so "in another reported ring" = in any accepted one
+    in_rings = frozenset(int(a) for _, c, _ in accepted for a in c.members.tolist())
+    for score, cand, evidence in accepted:
+        members = cand.members
+        if scores is not None and cand.source == "community":
+            grown = grow_members(members, scores, index, config, in_rings)
+            if len(grown) > len(members) and len(grown) <= config.max_size:
+                members = grown
+                cand = Candidate(members, cand.source)
+                evidence = index.items(members)
         kind = ring_kind(cand, evidence, export)
         roles = ring_roles(kind, evidence)
         member_ids = [ids[i] for i in members.tolist()]
@@ -289,7 +319,7 @@ def score_candidates(export: GraphExport, candidates: Sequence[Candidate], score
                              for a, i in zip(member_ids, members.tolist(), strict=True))
         rec = RingRecord(ring_id_for(member_ids, build_id), kind, round(score, 6), ring_members,
                          tuple(evidence[:config.max_evidence]), detected_at)
-        rings.append((score, loop, rec))
+        rings.append((score, cand.source == "loop", rec))
     return dedupe(rings)
 
 
@@ -303,6 +333,30 @@ def keep_members(members: np.ndarray, scores: np.ndarray, flags: np.ndarray, ind
     tied = {a for e in index.items(members) if e.kind in SPECIFIC_KINDS for a in e.accounts}
     ids = index.ids
     return np.array([scores[i] >= floor or flags[i] or ids[i] in tied for i in members.tolist()], dtype=bool)
+
+
+def grow_members(members: np.ndarray, scores: np.ndarray, index: EvidenceIndex, config: RingConfig,
+                 exclude: set[int] | frozenset[int] = frozenset()) -> np.ndarray:
+    """`members` plus outside accounts tied to >= `config.grow_ties` of them that the model scores >= `grow_score`.
+
+    A tie is a shared thing within the hub limit, of any kind (generic too), or a behaviour pair.
+    Why: one day shows a ring in pieces (classic-hard-s42's return gang of 14: a community of
+    eight on a drop address, a second of five tied to it by shared devices), and the evidence
+    graph's communities cut along the weak generic ties. The piece with a ring-specific tie is
+    reported; the account model, taught by the rings evidence found (self-training), says which
+    accounts hanging off it look like its members. Two ties by default: with one, two return
+    gangs sharing an IP merged (classic-default-s41). One step only: walking on from the accounts
+    taken in reached the 37-account loop's members (scored ~1, being pseudo-labelled fraud) and
+    swallowed a return gang into it. Accounts in `exclude` (members of the rings reported, which
+    the model scores high as well) are not taken: a coupon gang grew to 43 through the members of
+    neighbouring rings. A household on a router with members stays out unless the model scores it
+    as fraud.
+    """
+    if config.grow_ties <= 0:
+        return members
+    extra = [b for b, k in index.tie_counts(members).items()
+             if k >= config.grow_ties and scores[b] >= config.grow_score and b not in exclude]
+    return np.unique(np.r_[members, np.asarray(extra, dtype=np.int64)]) if extra else members
 
 
 def dedupe(rings: list[tuple[float, bool, RingRecord]]) -> list[RingRecord]:

@@ -83,3 +83,24 @@ def test_two_loops_joined_by_stray_orders_are_two_rings() -> None:
     ids = export.nodes["account"].ids
     found = sorted(sorted(ids[i] for i in lp.members) for lp in find_loops(export))
     assert found == [sorted(a), sorted(b)]
+
+
+def test_joined_loops_are_cut_where_the_fewest_accounts_are_lost() -> None:
+    """A 37-loop with an ordinary order between two members' shops (a chord closing a 7-cycle) joined
+    to an 8-loop: one order back from it, the way there through an outside shop. Cutting the loop
+    edge just before the chord leaves two loops holding 42 of the 46 accounts; cutting a tie between
+    the loops keeps 45. The first such cut tried used to win (held-out classic-default-s60: a 37-loop
+    and an 8-loop came out 7 + 35); now the cut that keeps the most accounts does."""
+    from tests.gnn.builders import build_export
+
+    a = [f"a{i:02d}" for i in range(37)]
+    b = [f"b{i}" for i in range(8)]
+    edges = [("buys_from", x, a[(i + 1) % 37], 2.0) for i, x in enumerate(a)]
+    edges += [("buys_from", x, b[(i + 1) % 8], 2.0) for i, x in enumerate(b)]
+    edges += [("buys_from", "a06", "a00", 1.0)]  # the chord
+    edges += [("buys_from", "a35", "x", 1.0), ("buys_from", "x", "b0", 1.0), ("buys_from", "b7", "a10", 1.0)]
+    order = ["a36", *a[:36], *b, "x"]  # a36's edges are tried first
+    export = build_export({v: {"n_orders": 2.0} for v in order}, edges)
+    ids = export.nodes["account"].ids
+    found = sorted(sorted(ids[i] for i in lp.members) for lp in find_loops(export))
+    assert found == [sorted(a), sorted(b)]
