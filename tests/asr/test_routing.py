@@ -164,6 +164,17 @@ def test_a_mandarin_call_tiny_en_loops_over_is_decoded_in_mandarin() -> None:
     assert tr.transcribe(np.full(16_000 * 6, 0.1, np.float32)).language == "zh"
 
 
+def test_an_english_decode_that_loops_once_is_confirmed_by_its_second_decode() -> None:
+    # Base writes English words under a Mandarin token as readily as Mandarin ("Hello! My parcel has
+    # not arrived!My order…"): a loop is retried in English before the other language is asked.
+    loop = "my order number is 4512. " * 8
+    tr, models = routing(probs={"en": 0.9, "zh": 0.1}, english_texts=(loop, "my order number is 4512339876"),
+                         texts=("我的订单",))
+    t = tr.transcribe(np.full(16_000 * 6, 0.1, np.float32))
+    assert (t.language, t.text) == ("en", "my order number is 4512339876") and "redecoded" in t.flags
+    assert models["english"].seen[1].beam_size == 1 and not models["multilingual"].seen
+
+
 def test_an_empty_second_decode_keeps_the_cut_first_one() -> None:
     tr, _ = routing(texts=("where is my parcel. " * 6, ""))
     t = tr.transcribe(np.full(16_000 * 6, 0.1, dtype=np.float32), "en")
