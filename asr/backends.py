@@ -85,7 +85,8 @@ class FasterWhisperModel:
     the encoder's work, and of what the decoder attends to, is padding. With a value the encoder
     (detection and decoding alike) sees the window's content plus that much of its padding
     (CTranslate2 takes shorter inputs); None keeps the 30 s window. With 1 s of padding base heard
-    clear English as Mandarin; with 3 s detection was as right as on the full window (docs/asr.md).
+    clear English as Mandarin; 3 s halves the CPU but lost spoken ids on held-out calls, so the
+    default is None (docs/asr.md).
     """
 
     ENCODER_MEMO = 4  # windows kept: a call's first window plus a few more

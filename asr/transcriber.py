@@ -82,19 +82,20 @@ class AsrConfig:
     threads: int = 2
     beam_size: int = 5  # the English model's; 1 = greedy; 5 fixes most digit slips of tiny.en
     multilingual_beam_size: int | None = None  # the multilingual model's (Mandarin); None = beam_size
-    # Whisper's temperature fallback (never for NO_FALLBACK_LANGUAGES). Off: CTranslate2 seeds a
-    # thread's sampler once, so a sampled text depended on the calls the process had decoded before
-    # (one call came out English or Mandarin by its place in the day); without it the spoken ids and
-    # the real clips were the same (docs/asr.md).
-    temperature_fallback: bool = False
+    # Whisper's temperature fallback (never for NO_FALLBACK_LANGUAGES). Its sampling is not
+    # reproducible in-process: CTranslate2 seeds a thread's sampler once, so a sampled text depends
+    # on the calls the process decoded before. Off, the 30 s window sent 6 of 15 espeak-ng Mandarin
+    # calls of the simulated day to English (docs/asr.md), so it stays on.
+    temperature_fallback: bool = True
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
     # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality
     # Mandarin as Thai or English, and a platform knows which languages its customers speak.
     languages: tuple[str, ...] = ("en", "zh")
     # faster-whisper: the encoder sees a window's content plus this much of its padding, not the
-    # whole 30 s (None = the whole window): half the CPU of a short call, same ids and real-clip
-    # errors (docs/asr.md). 1 s was too little for language detection.
-    window_padding_s: float | None = 3.0
+    # whole 30 s (None = the whole window). 3.0 halves the CPU of a short call with the same ids on
+    # the tuned id sets and the same real-clip errors, but lost 5 and 3 of 40 ids on the two held-out
+    # sets (docs/asr.md), so it is not the default.
+    window_padding_s: float | None = None
     vad: bool = True  # decode speech only (Silero VAD bundled with faster-whisper)
     redecode_loops: bool = True  # decode a looping transcript once more with sampling
     loop_guard: bool = True  # False: raw decoder output, for measuring what the guard does
@@ -144,32 +145,28 @@ class RoutingTranscriber:
             engine = self.model(self.role(language))
             return Transcript(language, probability, "", (), duration, engine.name, engine.backend, ("no_speech",))
         if language is None:
-            return self._detect_and_decode(speech, speech_map, duration)
-        return self._decode(language, speech, speech_map, duration, None)[0]
+            t = self._detect_and_decode(speech, speech_map, duration)
+        else:
+            t = self._decode(language, speech, speech_map, duration, None)
+        if loops(t) and self.config.redecode_loops:
+            engine = self.model(self.role(t.language))
+            again = self._finish(engine.decode(speech, self.options(t.language, True, speech_map.speech_seconds)),
+                                 speech_map, duration, t.language_probability)
+            kept = clean(again)  # an empty second decode must not erase the cut first one
+            log.info("transcript looped (%s); second decode %s", ",".join(t.flags),
+                     "kept" if kept else "looped too or empty, first one cut")
+            t = replace(again if kept else t, flags=(*t.flags, "redecoded"))
+        return t
 
     @staticmethod
     def role(language: str) -> str:
         return "english" if language == "en" else "multilingual"
 
     def _decode(self, language: str, speech: np.ndarray, speech_map: SpeechMap, duration: float,
-                probability: float | None) -> tuple[Transcript, bool]:
-        """The guarded transcript in `language`, and whether it is clean (says something, no loop left).
-
-        A transcript the guard cut for looping is decoded once more (greedy, repetition penalized)
-        and the second one kept when it is clean; an empty second decode never erases the cut first one.
-        """
+                probability: float | None) -> Transcript:
         engine = self.model(self.role(language))
-        seconds = speech_map.speech_seconds
-        t = self._finish(engine.decode(speech, self.options(language, speech_s=seconds)), speech_map, duration,
-                         probability)
-        if not loops(t) or not self.config.redecode_loops:
-            return t, clean(t)
-        again = self._finish(engine.decode(speech, self.options(language, True, seconds)), speech_map, duration,
-                             probability)
-        kept = clean(again)
-        log.info("transcript looped (%s); second decode %s", ",".join(t.flags),
-                 "kept" if kept else "looped too or empty, first one cut")
-        return replace(again if kept else t, flags=(*t.flags, "redecoded")), kept
+        return self._finish(engine.decode(speech, self.options(language, speech_s=speech_map.speech_seconds)),
+                            speech_map, duration, probability)
 
     def _detect_and_decode(self, speech: np.ndarray, speech_map: SpeechMap, duration: float) -> Transcript:
         """The transcript in the language detected on the speech among config.languages.
@@ -177,33 +174,30 @@ class RoutingTranscriber:
         Base's pick decides, except that English must be confirmed by tiny.en (whose decode is the
         transcript when it is): when English is the pick, or the runner-up of an unsure pick, and
         tiny.en writes fewer than MIN_ENGLISH_WORDS_PER_S, the best other language wins; when
-        tiny.en loops even after its second decode, the other language's decode wins if it is clean
-        (and base's pick stands when both loop). A loop is first a decoding failure: base writes
-        English words under a Mandarin token as readily as Mandarin, so a clean decode in the other
-        language is weak evidence, and is asked for only when English cannot be decoded cleanly.
+        tiny.en loops, the other language's decode wins if it is clean.
         """
         probs = self._language_probs(speech)
         ranked = sorted(probs, key=lambda k: -probs[k])
         best = ranked[0]
         check_english = "en" in ranked[1:2] and probs[best] < SURE_LANGUAGE
         if len(ranked) > 1 and (best == "en" or check_english):
-            english, english_clean = self._decode("en", speech, speech_map, duration, probs["en"])
+            english = self._decode("en", speech, speech_map, duration, probs["en"])
             words = len(english.text.split())
             other = next(k for k in ranked if k != "en")
             if words >= MIN_ENGLISH_WORDS_PER_S * speech_map.speech_seconds:
-                if english_clean:
+                if not loops(english):
                     log.debug("language en (share %.2f), tiny.en wrote %d words", probs["en"], words)
                     return english
                 # tiny.en looping over a call is weak evidence of English: a clean decode in the other
                 # language wins; when that one loops too, the detector's pick stands (never an empty one)
-                alt, alt_clean = self._decode(other, speech, speech_map, duration, probs[other])
-                return alt if alt_clean or (alt.text and probs[other] > probs["en"]) else english
+                alt = self._decode(other, speech, speech_map, duration, probs[other])
+                return alt if clean(alt) or (alt.text and probs[other] > probs["en"]) else english
             best = other
             log.debug("language %s: share of en %.2f but tiny.en wrote %d words in %.1f s of speech", best,
                       probs["en"], words, speech_map.speech_seconds)
         else:
             log.debug("language %s (share %.2f)", best, probs[best])
-        return self._decode(best, speech, speech_map, duration, probs[best])[0]
+        return self._decode(best, speech, speech_map, duration, probs[best])
 
     def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Transcript:
         """A multi-channel recording (one speaker per channel): each channel on its own, merged by time.

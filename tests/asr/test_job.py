@@ -79,9 +79,7 @@ def test_day_with_good_and_bad_audio(tmp_path: Path, transcriber: RoutingTranscr
     assert first["intents"][0] == good[0][0].intent and first["segments"]
     assert {"kind": "order_id", "value": good[0][0].order_id, "text": good[0][0].order_id, "linked": True} \
         in first["entities"]  # linked: the order is one the day knows
-    # tiny.en's first decode of this espeak-ng clip loops on its 3 s-padded window; the retry is clean
-    assert set(first["confidences"]["flags"]) <= {"repetition_cut", "redecoded"}
-    assert [s["channel"] for s in first["segments"]] == [0] * len(
+    assert first["confidences"]["flags"] == [] and [s["channel"] for s in first["segments"]] == [0] * len(
         first["segments"])
     assert first["confidences"]["avg_logprob"] < 0 and 0 <= first["confidences"]["no_speech_prob"] <= 1
     q = pl.read_parquet(work / "quarantine" / "asr.parquet")

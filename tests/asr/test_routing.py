@@ -30,7 +30,7 @@ class FakeModel:
 
 def routing(languages: tuple[str, ...] = ("en", "zh"), texts: tuple[str, ...] = ("text",),
             probs: dict[str, float] | None = None, english_texts: tuple[str, ...] | None = None,
-            prompts: dict[str, str] | None = None, fallback: bool = False
+            prompts: dict[str, str] | None = None, fallback: bool = True
             ) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
     models = {"english": FakeModel("tiny.en", {"en": 1.0}, english_texts or texts),
               "multilingual": FakeModel("base", probs or {"th": 0.6, "zh": 0.35, "en": 0.05}, texts)}
@@ -88,11 +88,10 @@ def test_no_temperature_fallback_for_chinese_and_no_prompt_unless_configured() -
     tr.transcribe(AUDIO, "en")
     zh, en = models["multilingual"].seen[0], models["english"].seen[0]
     assert zh.temperatures == (0.0,) and zh.initial_prompt is None and zh.beam_size == 5
-    assert en.temperatures == (0.0,) and en.initial_prompt is None  # sampling is not reproducible in-process
-    tr, models = routing(fallback=True)
-    tr.transcribe(AUDIO, "zh")
+    assert len(en.temperatures) > 1 and en.initial_prompt is None
+    tr, models = routing(fallback=False)
     tr.transcribe(AUDIO, "en")
-    assert models["multilingual"].seen[0].temperatures == (0.0,) and len(models["english"].seen[0].temperatures) > 1
+    assert models["english"].seen[0].temperatures == (0.0,)
     tr, models = routing(prompts={"zh": "以下是普通话的句子。"})
     tr.transcribe(AUDIO, "zh")
     assert models["multilingual"].seen[0].initial_prompt == "以下是普通话的句子。"
@@ -162,17 +161,6 @@ def test_a_mandarin_call_tiny_en_loops_over_is_decoded_in_mandarin() -> None:
     models["multilingual"] = ByLanguage("base", {"en": 0.45, "zh": 0.55}, {"zh": "我的订单我的订单" * 6})
     tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
     assert tr.transcribe(np.full(16_000 * 6, 0.1, np.float32)).language == "zh"
-
-
-def test_an_english_decode_that_loops_once_is_confirmed_by_its_second_decode() -> None:
-    # Base writes English words under a Mandarin token as readily as Mandarin ("Hello! My parcel has
-    # not arrived!My order…"): a loop is retried in English before the other language is asked.
-    loop = "my order number is 4512. " * 8
-    tr, models = routing(probs={"en": 0.9, "zh": 0.1}, english_texts=(loop, "my order number is 4512339876"),
-                         texts=("我的订单",))
-    t = tr.transcribe(np.full(16_000 * 6, 0.1, np.float32))
-    assert (t.language, t.text) == ("en", "my order number is 4512339876") and "redecoded" in t.flags
-    assert models["english"].seen[1].beam_size == 1 and not models["multilingual"].seen
 
 
 def test_an_empty_second_decode_keeps_the_cut_first_one() -> None:
