@@ -79,18 +79,25 @@ class FasterWhisperModel:
 
     The encoder pass over a 30 s window is most of the cost of a short call, and one call asks for
     it several times (language detection, the decode, a second decode of a loop). Encoder outputs
-    are therefore kept for the last few windows, keyed by the window's log-mel features, and
-    `language_probs` builds its first window exactly as the decoder does, so detection and decoding
-    share one pass.
+    are therefore kept for the last few windows, keyed by the window's log-mel features.
+
+    `window_padding_s`: faster-whisper pads every window to 30 s, and on a 10 s call two thirds of
+    the encoder's work, and of what the decoder attends to, is padding. With a value the encoder
+    (detection and decoding alike) sees the window's content plus that much of its padding
+    (CTranslate2 takes shorter inputs); None keeps the 30 s window. With 1 s of padding base heard
+    clear English as Mandarin; 3 s halves the CPU but lost spoken ids on held-out calls, so the
+    default is None (docs/asr.md).
     """
 
     ENCODER_MEMO = 4  # windows kept: a call's first window plus a few more
 
-    def __init__(self, model_dir: Path, name: str, compute_type: str = "int8", threads: int = 2) -> None:
+    def __init__(self, model_dir: Path, name: str, compute_type: str = "int8", threads: int = 2,
+                 window_padding_s: float | None = None) -> None:
         from faster_whisper import WhisperModel
 
         check_ct2_folder(model_dir)
         self.name, self.backend = name, f"faster-whisper/{compute_type}"
+        self.window_padding_s = window_padding_s
         try:
             self._model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
                                        cpu_threads=threads, num_workers=1, local_files_only=True)
@@ -103,6 +110,9 @@ class FasterWhisperModel:
         self.encoder_passes = 0  # encoder passes run (not served from the memo), for benchmarks
 
     def _memo_encode(self, features: np.ndarray) -> Any:
+        """The encoder output for a padded window [n_mels, 3000], its padding cut to window_padding_s."""
+        if self.window_padding_s is not None:
+            features = trim_padding(features, int(self.window_padding_s * self._model.frames_per_second))
         key = hashlib.blake2b(np.ascontiguousarray(features).tobytes(), digest_size=16).digest()
         if key in self._memo:
             self._memo.move_to_end(key)
@@ -118,7 +128,9 @@ class FasterWhisperModel:
         import ctranslate2
 
         temperature: float | tuple[float, ...] = options.temperatures
-        ctranslate2.set_random_seed(0)  # sampling at a fallback temperature gives the same text every run
+        # Seeds a CTranslate2 thread's sampler only at its first sample: later samples depend on what
+        # the process decoded before (why AsrConfig.temperature_fallback is off by default).
+        ctranslate2.set_random_seed(0)
         try:
             segments, info = self._model.transcribe(
                 audio, language=options.language, task="transcribe", beam_size=options.beam_size,
@@ -147,7 +159,7 @@ class FasterWhisperModel:
         features = self._model.feature_extractor(audio)
         window = self._model.feature_extractor.nb_max_frames
         first = pad_or_trim(features[:, :min(window, features.shape[-1] - 1)])
-        results = self._model.model.detect_language(self._model.encode(first))[0]
+        results = self._model.model.detect_language(self._memo_encode(first))[0]
         return {str(token[2:-2]): float(p) for token, p in results}
 
     def encode(self, mel: np.ndarray) -> np.ndarray:
@@ -232,6 +244,19 @@ class OpenAIWhisperModel:
 
         with torch.no_grad():
             return self._model.embed_audio(torch.from_numpy(mel)[None]).numpy()[0]
+
+
+def trim_padding(features: np.ndarray, keep: int) -> np.ndarray:
+    """A padded log-mel window [n_mels, frames] cut `keep` frames after its content.
+
+    faster-whisper pads a window with all-zero frames; a frame of audio is never all zero (log-mel
+    values are normalized around -1..1 and speech or line noise moves every band). Even lengths
+    only: the encoder's convolution halves the frame count.
+    """
+    nonzero = np.flatnonzero(np.any(features != 0.0, axis=0))
+    content = int(nonzero[-1]) + 1 if nonzero.size else 0
+    n = min(features.shape[-1], content + keep + (content + keep) % 2)
+    return np.ascontiguousarray(features[:, :n])
 
 
 # Silero's default threshold (0.5) is for wideband audio: on a telephone copy of an AISHELL clip it

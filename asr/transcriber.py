@@ -82,11 +82,20 @@ class AsrConfig:
     threads: int = 2
     beam_size: int = 5  # the English model's; 1 = greedy; 5 fixes most digit slips of tiny.en
     multilingual_beam_size: int | None = None  # the multilingual model's (Mandarin); None = beam_size
-    temperature_fallback: bool = True  # never used for NO_FALLBACK_LANGUAGES
+    # Whisper's temperature fallback (never for NO_FALLBACK_LANGUAGES). Its sampling is not
+    # reproducible in-process: CTranslate2 seeds a thread's sampler once, so a sampled text depends
+    # on the calls the process decoded before. Off, the 30 s window sent 6 of 15 espeak-ng Mandarin
+    # calls of the simulated day to English (docs/asr.md), so it stays on.
+    temperature_fallback: bool = True
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
     # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality
     # Mandarin as Thai or English, and a platform knows which languages its customers speak.
     languages: tuple[str, ...] = ("en", "zh")
+    # faster-whisper: the encoder sees a window's content plus this much of its padding, not the
+    # whole 30 s (None = the whole window). 3.0 halves the CPU of a short call with the same ids on
+    # the tuned id sets and the same real-clip errors, but lost 5 and 3 of 40 ids on the two held-out
+    # sets (docs/asr.md), so it is not the default.
+    window_padding_s: float | None = None
     vad: bool = True  # decode speech only (Silero VAD bundled with faster-whisper)
     redecode_loops: bool = True  # decode a looping transcript once more with sampling
     loop_guard: bool = True  # False: raw decoder output, for measuring what the guard does
@@ -117,8 +126,8 @@ class RoutingTranscriber:
         beam = self.config.beam_size
         if language != "en" and self.config.multilingual_beam_size is not None:
             beam = self.config.multilingual_beam_size
-        if retry:
-            return DecodeOptions(language=language, beam_size=beam, initial_prompt=prompt,
+        if retry:  # greedy: the retry only has to not loop, and at beam 5 it cost as much as the first decode
+            return DecodeOptions(language=language, beam_size=1, initial_prompt=prompt,
                                  repetition_penalty=RETRY_REPETITION_PENALTY,
                                  no_repeat_ngram_size=RETRY_NO_REPEAT_NGRAM, max_new_tokens=budget)
         fallback = self.config.temperature_fallback and language not in NO_FALLBACK_LANGUAGES
@@ -179,9 +188,10 @@ class RoutingTranscriber:
                 if not loops(english):
                     log.debug("language en (share %.2f), tiny.en wrote %d words", probs["en"], words)
                     return english
-                # tiny.en looping over a call is weak evidence of English: a clean decode in the other language wins
+                # tiny.en looping over a call is weak evidence of English: a clean decode in the other
+                # language wins; when that one loops too, the detector's pick stands (never an empty one)
                 alt = self._decode(other, speech, speech_map, duration, probs[other])
-                return alt if clean(alt) else english
+                return alt if clean(alt) or (alt.text and probs[other] > probs["en"]) else english
             best = other
             log.debug("language %s: share of en %.2f but tiny.en wrote %d words in %.1f s of speech", best,
                       probs["en"], words, speech_map.speech_seconds)
@@ -274,7 +284,8 @@ def load_speech_model(config: AsrConfig, which: str) -> SpeechModel:
     src, name = model_dir(config, which)
     if config.backend == "openai-whisper":
         return OpenAIWhisperModel(openai_checkpoint(config, src, name), name, threads=config.threads)
-    return FasterWhisperModel(src, name, compute_type=config.compute_type, threads=config.threads)
+    return FasterWhisperModel(src, name, compute_type=config.compute_type, threads=config.threads,
+                              window_padding_s=config.window_padding_s)
 
 
 def make_transcriber(config: AsrConfig) -> RoutingTranscriber:

@@ -7,10 +7,12 @@ Runs `transcribe_day` exactly as the nightly job does (settings defaults, orders
 on the day's calls, then scores each call against the simulator's call_text.jsonl: language heard,
 WER (en) / CER (zh), and whether each spoken order id and phone was extracted (and the order
 linked to orders.csv). --no-language drops calls.csv's language column first, so routing rests on
-detection. Speed: whole-job wall time over audio seconds (x real time), per-call p50/p95 latency,
-peak RSS of this process. The machine is shared, so the CPU time the job used is reported too: audio
-seconds over (CPU seconds / asr_threads) is the speed the job would have on that many cores of its
-own (an estimate that assumes both threads stay busy, as CTranslate2's do).
+detection. `--workers N` decodes in N spawned processes (the job's local executor; `asr_workers`),
+each with `asr_threads` threads. Speed: whole-job wall time over audio seconds (x real time),
+per-call p50/p95 latency, peak RSS of the largest process. The machine is shared, so the CPU time
+the job used (this process and its workers) is reported too: audio seconds over (CPU seconds /
+cores used) is the speed the job would have on that many cores of its own (an estimate that assumes
+every thread stays busy).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +40,22 @@ sys.path.insert(0, str(ROOT))
 from riskgraph.offline import configure_offline  # noqa: E402
 
 
-class Timed:
-    """The transcriber, timing every call (the job's per-call latency)."""
+@dataclass(frozen=True)
+class TimedFactory:
+    """Builds a worker's transcriber, timing every call into `log` (one line per call: latency, audio s)."""
 
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.audio_s = inner, 0.0
-        self.latencies: list[float] = []
+    make: Callable[[], Any]
+    log: Path
+
+    def __call__(self) -> Timed:
+        return Timed(self.make(), self.log)
+
+
+class Timed:
+    """The transcriber, timing every call (the job's per-call latency); workers append to one log."""
+
+    def __init__(self, inner: Any, log: Path) -> None:
+        self.inner, self.log = inner, log
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Any:
         return self.transcribe_channels([audio], language)
@@ -48,9 +63,14 @@ class Timed:
     def transcribe_channels(self, channels: list[np.ndarray], language: str | None = None) -> Any:
         t0 = time.perf_counter()
         out = self.inner.transcribe_channels(channels, language)
-        self.latencies.append(time.perf_counter() - t0)
-        self.audio_s += max(len(c) for c in channels) / 16_000
+        with self.log.open("a", encoding="utf-8") as f:  # one short line per call: appends do not interleave
+            f.write(f"{time.perf_counter() - t0:.4f} {max(len(c) for c in channels) / 16_000:.4f}\n")
         return out
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def copy_day(day: Path, dst: Path, drop_language: bool) -> Path:
@@ -70,6 +90,7 @@ def main() -> None:
     ap.add_argument("day", type=Path)
     ap.add_argument("truth", type=Path, help="the simulator's truth folder for that day (call_text.jsonl)")
     ap.add_argument("--no-language", action="store_true", help="drop calls.csv's language column")
+    ap.add_argument("--workers", type=int, help="decoding processes (default: the asr_workers setting)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="asr-calls-") as tmp:
@@ -78,17 +99,28 @@ def main() -> None:
 
         from asr import JobOptions, make_transcriber, transcribe_day
         from asr.scoring import error_rate
+        from ingest.executor import local_executor
         from riskgraph.settings import load_settings
         from riskgraph.wiring import asr_config, entity_config
 
         settings = load_settings()  # RISKGRAPH_ASR_* variables apply (e.g. RISKGRAPH_ASR_BEAM_SIZE=1)
         day = copy_day(args.day, Path(tmp) / "day", args.no_language)
         config = asr_config(settings)
-        timed = Timed(make_transcriber(type(config)(**{**config.__dict__, "cache_dir": ROOT / "var" / "cache" / "asr"})))
-        t0, cpu0 = time.perf_counter(), time.process_time()
-        result = transcribe_day(day, Path(tmp) / "work", lambda: timed, JobOptions(entities=entity_config(settings, day)))
-        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        workers = args.workers or settings.asr_workers
+        log = Path(tmp) / "latency.txt"
+        factory = TimedFactory(partial(make_transcriber, type(config)(**{**config.__dict__,
+                                                                       "cache_dir": ROOT / "var" / "cache" / "asr"})), log)
+        t0, cpu0, kids0 = time.perf_counter(), time.process_time(), _children_cpu()
+        result = transcribe_day(day, Path(tmp) / "work", factory, JobOptions(entities=entity_config(settings, day)),
+                                executor=local_executor(workers))
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0 + _children_cpu() - kids0  # the pool's workers have exited by now
         got = {r["call_id"]: r for r in pl.read_parquet(result.transcripts_path).to_dicts()}
+        lat, audio_s = [], 0.0
+        for line in log.read_text(encoding="utf-8").splitlines():
+            seconds, audio = line.split()
+            lat.append(float(seconds))
+            audio_s += float(audio)
     truth = [json.loads(line) for line in (args.truth / "call_text.jsonl").read_text(encoding="utf-8").splitlines()]
     rows = []
     for t in truth:
@@ -117,12 +149,13 @@ def main() -> None:
               f"flagged {sum(bool(r['flags']) for r in sel)}")
     ids = [o[1] for r in rows for o in r["orders"]] + [p[1] for r in rows for p in r["phones"]]
     print(f"spoken ids extracted: {sum(ids)}/{len(ids)} = {sum(ids) / max(len(ids), 1):.1%}")
-    lat = timed.latencies
-    print(f"speed: {timed.audio_s:.0f} s of audio in {wall:.1f} s wall = {timed.audio_s / wall:.1f}x real time; "
-          f"per call p50 {np.percentile(lat, 50):.2f} s, p95 {np.percentile(lat, 95):.2f} s; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    print(f"CPU time {cpu:.1f} s on {config.threads} threads: {timed.audio_s / (cpu / config.threads):.1f}x real time "
-          f"on {config.threads} cores of its own; load average {os.getloadavg()[0]:.1f} at the end")
+    cores = workers * config.threads
+    rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    print(f"speed: {audio_s:.0f} s of audio in {wall:.1f} s wall = {audio_s / wall:.1f}x real time "
+          f"({workers} worker(s) x {config.threads} thread(s)); per call p50 {np.percentile(lat, 50):.2f} s, "
+          f"p95 {np.percentile(lat, 95):.2f} s; peak RSS {rss / 1024:.0f} MiB (largest process)")
+    print(f"CPU time {cpu:.1f} s on {cores} threads: {audio_s / (cpu / cores):.1f}x real time "
+          f"on {cores} cores of its own; load average {os.getloadavg()[0]:.1f} at the end")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -55,7 +55,7 @@ def run_nightly(settings: Settings, plan: NightlyPlan, on_stage: Callable[[str],
     def asr_stage() -> Mapping[str, int]:
         from asr import JobOptions, transcribe_day
 
-        with media_executor(settings) as runner:
+        with media_executor(settings, local_processes=settings.asr_workers) as runner:
             result = transcribe_day(day, work, transcriber_factory(settings),
                                     JobOptions(max_seconds=float(settings.asr_max_seconds),
                                                default_language=settings.asr_language,

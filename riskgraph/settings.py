@@ -37,6 +37,7 @@ class Settings:
     asr_language: str | None = None  # default language when calls.csv gives none; None = detect
     asr_english_model: Path | None = None  # CTranslate2 folder replacing the packaged tiny.en
     asr_multilingual_model: Path | None = None  # CTranslate2 folder replacing the packaged base
+    asr_workers: int = 1  # decoding processes on this machine (local executor); each runs asr_threads threads
     asr_threads: int = 2
     asr_beam_size: int = 5  # 1 = greedy (the English model; the multilingual one too unless set below)
     asr_multilingual_beam_size: int | None = None  # the multilingual model (Mandarin); None = asr_beam_size
@@ -98,6 +99,7 @@ _ENV = {
     "RISKGRAPH_ASR_LANGUAGE": "asr_language",
     "RISKGRAPH_ASR_ENGLISH_MODEL": "asr_english_model",
     "RISKGRAPH_ASR_MULTILINGUAL_MODEL": "asr_multilingual_model",
+    "RISKGRAPH_ASR_WORKERS": "asr_workers",
     "RISKGRAPH_ASR_THREADS": "asr_threads",
     "RISKGRAPH_ASR_BEAM_SIZE": "asr_beam_size",
     "RISKGRAPH_ASR_MULTILINGUAL_BEAM_SIZE": "asr_multilingual_beam_size",

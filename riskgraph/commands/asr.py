@@ -49,7 +49,7 @@ def transcribe(ctx: typer.Context,
     with Progress(TextColumn("transcribing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
         task = bar.add_task("calls", total=None)
-        with media_executor(settings, executor) as runner:
+        with media_executor(settings, executor, local_processes=settings.asr_workers) as runner:
             result = transcribe_day(day_dir, out, transcriber, options,
                                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                                     executor=runner)

@@ -30,10 +30,12 @@ class FakeModel:
 
 def routing(languages: tuple[str, ...] = ("en", "zh"), texts: tuple[str, ...] = ("text",),
             probs: dict[str, float] | None = None, english_texts: tuple[str, ...] | None = None,
-            prompts: dict[str, str] | None = None) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
+            prompts: dict[str, str] | None = None, fallback: bool = True
+            ) -> tuple[RoutingTranscriber, dict[str, FakeModel]]:
     models = {"english": FakeModel("tiny.en", {"en": 1.0}, english_texts or texts),
               "multilingual": FakeModel("base", probs or {"th": 0.6, "zh": 0.35, "en": 0.05}, texts)}
-    config = AsrConfig(cache_dir=Path("unused"), languages=languages, vad=False, prompts=prompts or {})
+    config = AsrConfig(cache_dir=Path("unused"), languages=languages, vad=False, prompts=prompts or {},
+                       temperature_fallback=fallback)
     return RoutingTranscriber(config, load=models.__getitem__), models
 
 
@@ -87,6 +89,9 @@ def test_no_temperature_fallback_for_chinese_and_no_prompt_unless_configured() -
     zh, en = models["multilingual"].seen[0], models["english"].seen[0]
     assert zh.temperatures == (0.0,) and zh.initial_prompt is None and zh.beam_size == 5
     assert len(en.temperatures) > 1 and en.initial_prompt is None
+    tr, models = routing(fallback=False)
+    tr.transcribe(AUDIO, "en")
+    assert models["english"].seen[0].temperatures == (0.0,)
     tr, models = routing(prompts={"zh": "以下是普通话的句子。"})
     tr.transcribe(AUDIO, "zh")
     assert models["multilingual"].seen[0].initial_prompt == "以下是普通话的句子。"
@@ -151,6 +156,11 @@ def test_a_mandarin_call_tiny_en_loops_over_is_decoded_in_mandarin() -> None:
     tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
     t = tr.transcribe(np.full(16_000 * 6, 0.1, np.float32))
     assert t.language == "en" and t.text.startswith("Hello, I have been waiting.")
+    # both loop: the detector's pick stands (here Mandarin, English the unsure runner-up)
+    models["english"] = ByLanguage("tiny.en", {"en": 1.0}, {"en": loop})
+    models["multilingual"] = ByLanguage("base", {"en": 0.45, "zh": 0.55}, {"zh": "我的订单我的订单" * 6})
+    tr = RoutingTranscriber(AsrConfig(cache_dir=Path("unused"), vad=False), load=models.__getitem__)
+    assert tr.transcribe(np.full(16_000 * 6, 0.1, np.float32)).language == "zh"
 
 
 def test_an_empty_second_decode_keeps_the_cut_first_one() -> None:
