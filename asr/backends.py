@@ -30,6 +30,30 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
+class _MelFilters(np.ndarray):
+    """faster-whisper's mel filterbank, projected without BLAS.
+
+    Its feature extractor projects the spectrogram with `mel_filters @ magnitudes`, and OpenBLAS
+    splits that product by its thread count: the features, and so the text, changed with the
+    machine's cores and OMP_NUM_THREADS (a call read "…back at 415286193." on 2 threads and "…back
+    at 1, 5, 2, 8, 6, 0, 1, 9, 3" on 1, which is what a Ray worker gets). numpy's own einsum loop
+    gives the same floats everywhere (9 ms a 30 s window) and leaves OpenBLAS's spinning threads
+    asleep, which made tiny.en decode 1.9x faster on 2 cores (docs/asr.md).
+    """
+
+    def __matmul__(self, other: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return np.einsum("mf,...ft->...mt", np.asarray(self), other)
+
+
+def _whisper_model(model_dir: Path, compute_type: str, threads: int) -> Any:
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type, cpu_threads=threads,
+                         num_workers=1, local_files_only=True)
+    extractor = model.feature_extractor
+    extractor.mel_filters = np.asarray(extractor.mel_filters).view(_MelFilters)
+    return model
+
 # Whisper's fallback chain thinned from six temperatures to three: each failed step samples five
 # candidates, and on weak English audio every step fails. On the simulated day (where it was chosen,
 # among six, three and one) it cut CPU by 9 % at the same English text; on the real clips, same text.
@@ -93,14 +117,12 @@ class FasterWhisperModel:
 
     def __init__(self, model_dir: Path, name: str, compute_type: str = "int8", threads: int = 2,
                  window_padding_s: float | None = None) -> None:
-        from faster_whisper import WhisperModel
-
         check_ct2_folder(model_dir)
         self.name, self.backend = name, f"faster-whisper/{compute_type}"
         self.window_padding_s = window_padding_s
+        self._model_dir, self._compute_type, self._threads = model_dir, compute_type, threads
         try:
-            self._model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
-                                       cpu_threads=threads, num_workers=1, local_files_only=True)
+            self._model = _whisper_model(model_dir, compute_type, threads)
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelFilesError(f"faster-whisper cannot load {model_dir} ({compute_type}): {e}") from e
         self.multilingual = bool(self._model.model.is_multilingual)
@@ -125,25 +147,52 @@ class FasterWhisperModel:
         return out
 
     def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        """One recording decoded; the same text whatever this process decoded before.
+
+        CTranslate2 seeds a worker thread's sampler once, at its first sample, so a temperature
+        fallback sampled on the long-lived model would depend on the calls decoded before it (and
+        on which process or Ray worker took the call). The fallback therefore never samples here:
+        the recording is decoded at temperature 0 first, and only when a window fails Whisper's
+        checks is the whole fallback chain run on a freshly loaded copy of the model, whose new
+        threads start their samplers from the same seed (≈0.4 s for tiny.en, encoder outputs shared).
+        """
+        chain = options.temperatures
+        if any(t > 0 for t in chain) and chain[0] == 0:
+            raw, info = self._transcribe(self._model, audio, replace(options, temperatures=(0.0,)))
+            if not any(_fails_checks(s, options) for s in raw):
+                return self._transcript(raw, info, audio, options)
+        if any(t > 0 for t in chain):
+            raw, info = self._transcribe(self._fresh_copy(), audio, options)
+        else:
+            raw, info = self._transcribe(self._model, audio, options)
+        return self._transcript(raw, info, audio, options)
+
+    def _fresh_copy(self) -> Any:
+        """The model loaded again, its encoder served from this one's memo (same weights)."""
         import ctranslate2
 
-        temperature: float | tuple[float, ...] = options.temperatures
-        # Seeds a CTranslate2 thread's sampler only at its first sample: later samples depend on what
-        # the process decoded before (why AsrConfig.temperature_fallback is off by default).
-        ctranslate2.set_random_seed(0)
+        model = _whisper_model(self._model_dir, self._compute_type, self._threads)
+        model.encode = self._memo_encode
+        ctranslate2.set_random_seed(0)  # read by each new thread at its first sample
+        return model
+
+    def _transcribe(self, model: Any, audio: np.ndarray, options: DecodeOptions) -> tuple[list[Any], Any]:
         try:
-            segments, info = self._model.transcribe(
+            segments, info = model.transcribe(
                 audio, language=options.language, task="transcribe", beam_size=options.beam_size,
-                temperature=temperature, condition_on_previous_text=False,
+                temperature=options.temperatures, condition_on_previous_text=False,
                 compression_ratio_threshold=options.compression_ratio_threshold,
                 log_prob_threshold=options.log_prob_threshold, no_speech_threshold=options.no_speech_threshold,
                 repetition_penalty=options.repetition_penalty, no_repeat_ngram_size=options.no_repeat_ngram_size,
                 max_new_tokens=None if options.max_new_tokens is None else min(options.max_new_tokens, MAX_NEW_TOKENS),
                 initial_prompt=options.initial_prompt, vad_filter=False)
-            segs = _drop_echo(tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
-                                            float(s.no_speech_prob)) for s in segments), options)  # decodes here
+            return list(segments), info  # decodes here
         except (RuntimeError, ValueError) as e:
             raise TranscriptionError(f"faster-whisper failed: {e}") from e
+
+    def _transcript(self, raw: list[Any], info: Any, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        segs = _drop_echo(tuple(Segment(float(s.start), float(s.end), s.text.strip(), float(s.avg_logprob),
+                                        float(s.no_speech_prob)) for s in raw), options)
         detected = options.language is None
         return Transcript(language=info.language, language_probability=float(info.language_probability)
                           if detected else None, text=_join(segs, info.language),
@@ -196,8 +245,10 @@ class OpenAIWhisperModel:
         self.multilingual = bool(model.is_multilingual)
 
     def decode(self, audio: np.ndarray, options: DecodeOptions) -> Transcript:
+        import torch
         import whisper
 
+        torch.manual_seed(0)  # the fallback samples on torch's global generator: same text every run
         try:
             result = whisper.transcribe(
                 self._model, audio.astype(np.float32), language=options.language, task="transcribe",
@@ -289,6 +340,15 @@ def _drop_echo(segments: tuple[Segment, ...], options: DecodeOptions) -> tuple[S
         if text:
             out.append(s if text == s.text else replace(s, text=text))
     return tuple(out)
+
+
+def _fails_checks(segment: Any, options: DecodeOptions) -> bool:
+    """faster-whisper's fallback rule for the window a segment came from (its segments share the scores)."""
+    cr, lp, ns = options.compression_ratio_threshold, options.log_prob_threshold, options.no_speech_threshold
+    low_prob = lp is not None and segment.avg_logprob < lp
+    if ns is not None and low_prob and segment.no_speech_prob > ns:
+        return False  # silence
+    return low_prob or (cr is not None and segment.compression_ratio > cr)
 
 
 def _join(segments: tuple[Segment, ...], language: str) -> str:

@@ -82,10 +82,9 @@ class AsrConfig:
     threads: int = 2
     beam_size: int = 5  # the English model's; 1 = greedy; 5 fixes most digit slips of tiny.en
     multilingual_beam_size: int | None = None  # the multilingual model's (Mandarin); None = beam_size
-    # Whisper's temperature fallback (never for NO_FALLBACK_LANGUAGES). Its sampling is not
-    # reproducible in-process: CTranslate2 seeds a thread's sampler once, so a sampled text depends
-    # on the calls the process decoded before. Off, the 30 s window sent 6 of 15 espeak-ng Mandarin
-    # calls of the simulated day to English (docs/asr.md), so it stays on.
+    # Whisper's temperature fallback (never for NO_FALLBACK_LANGUAGES). The backends sample it
+    # reproducibly (faster-whisper on a fresh model copy, see FasterWhisperModel.decode). Off, the
+    # 30 s window sent 6 of 15 espeak-ng Mandarin calls of the simulated day to English (docs/asr.md).
     temperature_fallback: bool = True
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS))
     # Detection picks among these only (empty = any of Whisper's 99): base hears telephone-quality

@@ -1,4 +1,4 @@
-"""The encoder sees a window's content plus a little padding (asr/backends.py, window_padding_s)."""
+"""faster-whisper backend: the encoder window (window_padding_s) and reproducible sampling."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from asr.backends import DecodeOptions, FasterWhisperModel, trim_padding
+from asr.backends import DecodeOptions, FasterWhisperModel, _fails_checks, trim_padding
 from asr.models import english_model_dir, multilingual_model_dir
 from testing.audio import Clip
 
@@ -49,3 +49,31 @@ def test_detection_and_decode_share_one_short_pass(asr_cache: Path,
     tiny._encode = full = _Recorded(tiny._encode)
     tiny.decode(audio, DecodeOptions(language="en"))
     assert full.frames == [3000]  # None keeps Whisper's 30 s window
+
+
+def test_a_sampled_decode_does_not_depend_on_what_the_process_decoded_before(
+        english_clips: list[tuple[Clip, Path, np.ndarray]]) -> None:
+    # CTranslate2 seeds a thread's sampler once: on the long-lived model the second sample of a
+    # clip differs from the first. Local and Ray runs (and re-runs) must write the same transcript.
+    (_, _, audio), (_, _, other) = english_clips[0], english_clips[1]
+    sampled = DecodeOptions(language="en", temperatures=(1.2,))  # every window sampled
+    tiny = FasterWhisperModel(english_model_dir(), "tiny.en")
+    first = tiny.decode(audio, sampled).text
+    tiny.decode(other, sampled)
+    assert tiny.decode(audio, sampled).text == first
+    assert FasterWhisperModel(english_model_dir(), "tiny.en").decode(audio, sampled).text == first
+
+
+class _Window:
+    def __init__(self, avg_logprob: float, compression_ratio: float, no_speech_prob: float) -> None:
+        self.avg_logprob, self.compression_ratio, self.no_speech_prob = avg_logprob, compression_ratio, no_speech_prob
+
+
+def test_the_fallback_rule_is_whispers() -> None:
+    options = DecodeOptions(language="en")  # thresholds 2.4, -1.0, 0.6
+    assert not _fails_checks(_Window(-0.3, 1.5, 0.1), options)
+    assert _fails_checks(_Window(-0.3, 2.6, 0.1), options)  # a loop
+    assert _fails_checks(_Window(-1.4, 1.5, 0.1), options)  # improbable text
+    assert not _fails_checks(_Window(-1.4, 2.6, 0.9), options)  # silence: skipped, not resampled
+    assert not _fails_checks(_Window(-1.4, 2.6, 0.1), DecodeOptions(language="en", log_prob_threshold=None,
+                                                                    compression_ratio_threshold=None))

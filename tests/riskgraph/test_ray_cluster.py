@@ -97,9 +97,11 @@ def test_media_stages_on_two_nodes_equal_the_local_run(ray_cluster: RayCluster, 
     _media_stages(media_day, tmp_path / "ray", [])  # RAY_ADDRESS alone selects Ray
 
     import polars as pl
+    from polars.testing import assert_frame_equal
 
     for name in OUTPUTS:
         local, ray = (tmp_path / w / name for w in ("local", "ray"))
+        assert_frame_equal(pl.read_parquet(local), pl.read_parquet(ray))  # a readable difference first
         assert local.read_bytes() == ray.read_bytes(), f"{name} differs between the local and the Ray run"
     transcripts = pl.read_parquet(tmp_path / "ray" / "transcripts.parquet")
     assert transcripts["call_id"].to_list() == ["C0", "C1", "C2"] and all(transcripts["text"].str.len_chars() > 10)
