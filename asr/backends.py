@@ -37,12 +37,14 @@ class _MelFilters(np.ndarray):
     splits that product by its thread count: the features, and so the text, changed with the
     machine's cores and OMP_NUM_THREADS (a call read "…back at 415286193." on 2 threads and "…back
     at 1, 5, 2, 8, 6, 0, 1, 9, 3" on 1, which is what a Ray worker gets). numpy's own einsum loop
-    gives the same floats everywhere (9 ms a 30 s window) and leaves OpenBLAS's spinning threads
-    asleep, which made tiny.en decode 1.9x faster on 2 cores (docs/asr.md).
+    in float64, rounded once to float32, gives the correctly rounded product on every machine
+    (21 ms a 30 s window) and leaves OpenBLAS's spinning threads asleep, which made tiny.en decode
+    1.9x faster on 2 cores (docs/asr.md).
     """
 
     def __matmul__(self, other: np.ndarray) -> np.ndarray:  # type: ignore[override]
-        return np.einsum("mf,...ft->...mt", np.asarray(self), other)
+        exact = np.einsum("mf,...ft->...mt", np.asarray(self, dtype=np.float64), other.astype(np.float64))
+        return exact.astype(np.float32)
 
 
 def _whisper_model(model_dir: Path, compute_type: str, threads: int) -> Any:
