@@ -38,8 +38,7 @@ class _MelFilters(np.ndarray):
     machine's cores and OMP_NUM_THREADS (a call read "…back at 415286193." on 2 threads and "…back
     at 1, 5, 2, 8, 6, 0, 1, 9, 3" on 1, which is what a Ray worker gets). numpy's own einsum loop
     in float64, rounded once to float32, gives the correctly rounded product on every machine
-    (21 ms a 30 s window) and leaves OpenBLAS's spinning threads asleep, which made tiny.en decode
-    1.9x faster on 2 cores (docs/asr.md).
+    (21 ms a 30 s window; docs/asr.md).
     """
 
     def __matmul__(self, other: np.ndarray) -> np.ndarray:  # type: ignore[override]
