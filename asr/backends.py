@@ -30,6 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
+
 class _MelFilters(np.ndarray):
     """faster-whisper's mel filterbank, projected without BLAS.
 
@@ -54,6 +55,7 @@ def _whisper_model(model_dir: Path, compute_type: str, threads: int) -> Any:
     extractor = model.feature_extractor
     extractor.mel_filters = np.asarray(extractor.mel_filters).view(_MelFilters)
     return model
+
 
 # Whisper's fallback chain thinned from six temperatures to three: each failed step samples five
 # candidates, and on weak English audio every step fails. On the simulated day (where it was chosen,
