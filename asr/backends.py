@@ -160,14 +160,11 @@ class FasterWhisperModel:
         threads start their samplers from the same seed (≈0.4 s for tiny.en, encoder outputs shared).
         """
         chain = options.temperatures
-        if any(t > 0 for t in chain) and chain[0] == 0:
+        if chain[0] == 0:
             raw, info = self._transcribe(self._model, audio, replace(options, temperatures=(0.0,)))
-            if not any(_fails_checks(s, options) for s in raw):
+            if len(chain) == 1 or not any(_fails_checks(s, options) for s in raw):
                 return self._transcript(raw, info, audio, options)
-        if any(t > 0 for t in chain):
-            raw, info = self._transcribe(self._fresh_copy(), audio, options)
-        else:
-            raw, info = self._transcribe(self._model, audio, options)
+        raw, info = self._transcribe(self._fresh_copy(), audio, options)
         return self._transcript(raw, info, audio, options)
 
     def _fresh_copy(self) -> Any:

@@ -96,7 +96,7 @@ class AsrConfig:
     # sets (docs/asr.md), so it is not the default.
     window_padding_s: float | None = None
     vad: bool = True  # decode speech only (Silero VAD bundled with faster-whisper)
-    redecode_loops: bool = True  # decode a looping transcript once more with sampling
+    redecode_loops: bool = True  # decode a looping transcript once more (greedy, repetition penalty)
     loop_guard: bool = True  # False: raw decoder output, for measuring what the guard does
 
 

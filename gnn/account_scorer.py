@@ -110,7 +110,7 @@ def fit_account_scorer(export: GraphExport, config: ScorerConfig = ScorerConfig(
         log.warning("too few labels for a validation split; model selection uses the training labels")
     y_fit = y
     if pseudo is not None:  # real train labels + pseudo-labels of everything else, validation rows left out
-        y_fit = pseudo.astype(np.int64).copy()
+        y_fit = pseudo.astype(np.int64)  # a copy
         y_fit[tr] = y[tr]
         y_fit[va] = y[va]
         outside = np.ones(len(y), dtype=bool)
